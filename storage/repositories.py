@@ -1,0 +1,331 @@
+"""Repositories: every query of the product lives here, so the CLI and the API share them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import (
+    ApiKey,
+    Batch,
+    Campaign,
+    DecisionEvent,
+    DuplicateGroup,
+    ModelVersionRow,
+    Opinion,
+    TrainingJob,
+    User,
+    utcnow,
+)
+
+DECISION_FIELDS = (
+    "category", "confidence", "department", "escalate", "escalation_level",
+    "escalation_reason", "escalation_ground", "locality", "needs_review",
+)
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def decision_of(opinion: Opinion) -> dict[str, Any]:
+    return {name: getattr(opinion, name) for name in DECISION_FIELDS}
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+
+def get_campaign(session: Session, code: str) -> Campaign | None:
+    return session.scalar(select(Campaign).where(Campaign.code == code))
+
+
+def ensure_campaign(session: Session, code: str, **fields: Any) -> Campaign:
+    campaign = get_campaign(session, code)
+    if campaign is None:
+        campaign = Campaign(code=code, **fields)
+        session.add(campaign)
+        session.flush()
+    return campaign
+
+
+def lock_campaign(session: Session, campaign_id: int) -> Campaign:
+    """Serialises duplicate grouping within a campaign (row lock on PostgreSQL)."""
+    campaign = session.scalar(
+        select(Campaign).where(Campaign.id == campaign_id).with_for_update()
+    )
+    assert campaign is not None
+    return campaign
+
+
+# --- users and keys ----------------------------------------------------------------------
+
+
+def get_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def create_user(
+    session: Session, username: str, role: str, *, display_name: str = "",
+    password_hash: str | None = None,
+) -> User:
+    user = User(username=username, role=role, display_name=display_name or username,
+                password_hash=password_hash)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_api_key(session: Session, user: User, name: str) -> tuple[ApiKey, str]:
+    """Returns the stored key and the raw secret, which is shown once and never stored."""
+    raw = "tri_" + secrets.token_urlsafe(32)
+    key = ApiKey(user_id=user.id, name=name, prefix=raw[:10], key_hash=hash_key(raw))
+    session.add(key)
+    session.flush()
+    return key, raw
+
+
+def user_for_api_key(session: Session, raw: str) -> User | None:
+    key = session.scalar(
+        select(ApiKey)
+        .where(ApiKey.key_hash == hash_key(raw), ApiKey.revoked_at.is_(None))
+        .options(selectinload(ApiKey.user))
+    )
+    return key.user if key else None
+
+
+# --- batches -----------------------------------------------------------------------------
+
+
+def find_existing_batch(
+    session: Session, campaign_id: int, client_batch_id: str | None,
+    idempotency_key: str | None,
+) -> Batch | None:
+    conditions = []
+    if client_batch_id:
+        conditions.append(Batch.client_batch_id == client_batch_id)
+    if idempotency_key:
+        conditions.append(Batch.idempotency_key == idempotency_key)
+    if not conditions:
+        return None
+    return session.scalar(
+        select(Batch).where(Batch.campaign_id == campaign_id, or_(*conditions))
+    )
+
+
+def next_batch_key(session: Session) -> str:
+    count = session.scalar(select(func.count(Batch.id))) or 0
+    return f"b{count + 1}"
+
+
+def get_batch(session: Session, key: str) -> Batch | None:
+    return session.scalar(select(Batch).where(Batch.key == key))
+
+
+def list_batches(session: Session, campaign_id: int, *, user_id: int | None = None,
+                 limit: int = 50, offset: int = 0) -> list[Batch]:
+    query = select(Batch).where(Batch.campaign_id == campaign_id)
+    if user_id is not None:
+        query = query.where(Batch.submitted_by_id == user_id)
+    return list(session.scalars(query.order_by(Batch.id.desc()).limit(limit).offset(offset)))
+
+
+# --- opinions ----------------------------------------------------------------------------
+
+
+@dataclass
+class OpinionFilter:
+    campaign_id: int | None = None
+    batch_id: int | None = None
+    category: str | None = None
+    department: str | None = None
+    locality: str | None = None
+    escalate: bool | None = None
+    needs_review: bool | None = None
+    group_id: int | None = None
+    search_folded: str | None = None  # already folded by the caller
+    submitted_by_id: int | None = None
+
+
+def _filtered(query: Select[Any], f: OpinionFilter) -> Select[Any]:
+    if f.campaign_id is not None:
+        query = query.where(Opinion.campaign_id == f.campaign_id)
+    if f.batch_id is not None:
+        query = query.where(Opinion.batch_id == f.batch_id)
+    for name in ("category", "department", "locality", "escalate", "needs_review", "group_id"):
+        value = getattr(f, name)
+        if value is not None:
+            query = query.where(getattr(Opinion, name) == value)
+    if f.search_folded:
+        query = query.where(Opinion.folded_text.contains(f.search_folded, autoescape=True))
+    if f.submitted_by_id is not None:
+        query = query.join(Batch, Batch.id == Opinion.batch_id).where(
+            Batch.submitted_by_id == f.submitted_by_id
+        )
+    return query
+
+
+def list_opinions(
+    session: Session, f: OpinionFilter, *, limit: int = 50, offset: int = 0,
+    order: str = "position",
+) -> tuple[list[Opinion], int]:
+    total = session.scalar(_filtered(select(func.count(Opinion.id)), f)) or 0
+    query = _filtered(select(Opinion), f).options(selectinload(Opinion.group))
+    if order == "review":
+        query = query.order_by(Opinion.needs_review.desc(), Opinion.reviewed.asc(),
+                               Opinion.confidence.asc(), Opinion.id)
+    else:
+        query = query.order_by(Opinion.batch_id, Opinion.position)
+    return list(session.scalars(query.limit(limit).offset(offset))), total
+
+
+def get_opinion(session: Session, public_id: str) -> Opinion | None:
+    return session.scalar(
+        select(Opinion)
+        .where(Opinion.public_id == public_id)
+        .options(selectinload(Opinion.events), selectinload(Opinion.group))
+    )
+
+
+def campaign_opinions_for_dedup(
+    session: Session, campaign_id: int, after_id: int = 0
+) -> list[tuple[int, str, str | None]]:
+    """(opinion id, text, group key) of a campaign's opinions, oldest first."""
+    rows = session.execute(
+        select(Opinion.id, Opinion.text, DuplicateGroup.key)
+        .outerjoin(DuplicateGroup, DuplicateGroup.id == Opinion.group_id)
+        .where(Opinion.campaign_id == campaign_id, Opinion.id > after_id)
+        .order_by(Opinion.id)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def record_event(
+    session: Session, opinion: Opinion, field: str, before: dict[str, Any],
+    after: dict[str, Any], *, actor_kind: str, actor: str, user_id: int | None = None,
+    note: str | None = None,
+) -> DecisionEvent:
+    event = DecisionEvent(opinion_id=opinion.id, field=field, before=before, after=after,
+                          actor_kind=actor_kind, actor=actor, user_id=user_id, note=note)
+    session.add(event)
+    return event
+
+
+def corrected_opinions(session: Session, campaign_id: int | None = None) -> list[Opinion]:
+    """Opinions a reviewer has corrected: they join the training data."""
+    query = select(Opinion).where(Opinion.reviewed.is_(True))
+    if campaign_id is not None:
+        query = query.where(Opinion.campaign_id == campaign_id)
+    return list(session.scalars(query.order_by(Opinion.id)))
+
+
+# --- duplicate groups --------------------------------------------------------------------
+
+
+def get_group(session: Session, campaign_id: int, key: str) -> DuplicateGroup | None:
+    return session.scalar(
+        select(DuplicateGroup).where(DuplicateGroup.campaign_id == campaign_id,
+                                     DuplicateGroup.key == key)
+    )
+
+
+def group_members(session: Session, group_id: int) -> list[Opinion]:
+    return list(session.scalars(
+        select(Opinion).where(Opinion.group_id == group_id).order_by(Opinion.id)
+    ))
+
+
+def list_groups(
+    session: Session, campaign_id: int, *, min_size: int = 1, limit: int = 50, offset: int = 0
+) -> tuple[list[DuplicateGroup], int]:
+    base = select(DuplicateGroup).where(DuplicateGroup.campaign_id == campaign_id,
+                                        DuplicateGroup.size >= min_size)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.scalars(
+        base.order_by(DuplicateGroup.size.desc(), DuplicateGroup.id).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def refresh_group(session: Session, group: DuplicateGroup) -> None:
+    """Recomputes size and representative (the earliest member) after members changed."""
+    members = group_members(session, group.id)
+    group.size = len(members)
+    group.representative_id = members[0].id if members else None
+
+
+def next_group_key(session: Session, campaign_id: int) -> str:
+    count = session.scalar(
+        select(func.count(DuplicateGroup.id)).where(DuplicateGroup.campaign_id == campaign_id)
+    ) or 0
+    return f"c{count + 1:04d}"
+
+
+# --- models and training -----------------------------------------------------------------
+
+
+def upsert_model_version(session: Session, key: str, **fields: Any) -> ModelVersionRow:
+    row = session.scalar(select(ModelVersionRow).where(ModelVersionRow.key == key))
+    if row is None:
+        row = ModelVersionRow(key=key, **fields)
+        session.add(row)
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
+    session.flush()
+    return row
+
+
+def list_model_versions(session: Session) -> list[ModelVersionRow]:
+    return list(session.scalars(select(ModelVersionRow).order_by(ModelVersionRow.id.desc())))
+
+
+def mark_promoted(session: Session, key: str) -> None:
+    session.execute(
+        update(ModelVersionRow).where(ModelVersionRow.status == "promoted")
+        .values(status="retired")
+    )
+    session.execute(
+        update(ModelVersionRow).where(ModelVersionRow.key == key)
+        .values(status="promoted", promoted_at=utcnow())
+    )
+
+
+def create_job(session: Session, requested_by: str) -> TrainingJob:
+    job = TrainingJob(status="queued", requested_by=requested_by)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(session: Session, job_id: int) -> TrainingJob | None:
+    return session.get(TrainingJob, job_id)
+
+
+def finish_job(job: TrainingJob, status: str, *, result: dict[str, Any] | None = None,
+               error: str | None = None, model_key: str | None = None) -> None:
+    job.status = status
+    job.result = result or {}
+    job.error = error
+    job.model_key = model_key
+    job.finished_at = datetime.now(job.created_at.tzinfo) if job.created_at else utcnow()
+
+
+def counts_by(session: Session, campaign_id: int, column: str) -> dict[str, int]:
+    attr = getattr(Opinion, column)
+    rows = session.execute(
+        select(attr, func.count(Opinion.id)).where(Opinion.campaign_id == campaign_id)
+        .group_by(attr)
+    )
+    return {str(k): int(v) for k, v in rows}
+
+
+def bulk_add(session: Session, rows: Sequence[Any]) -> None:
+    session.add_all(list(rows))
+    session.flush()

@@ -1,0 +1,249 @@
+"""The `triage` command: run, train, evaluate, serve.
+
+Errors meant for MTTQ staff are one Vietnamese line on standard error with a non-zero status;
+output files are written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from triage.intake import IntakeError, read_batch
+from triage.jurisdiction import load_jurisdiction
+from triage.settings import get_settings
+
+EXIT_INPUT = 2
+EXIT_MODEL = 3
+
+TABLE_COLUMNS = (
+    ("id", 10), ("locality", 14), ("category", 24), ("confidence", 6), ("department", 10),
+    ("escalate", 8), ("cluster", 8), ("text", 60),
+)
+
+
+class CommandError(Exception):
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _read_input(source: str | None) -> tuple[bytes, str | None]:
+    if source in (None, "-"):
+        return sys.stdin.buffer.read(), None
+    path = Path(source)
+    if not path.is_file():
+        raise CommandError(f"Không tìm thấy tệp đầu vào: {source}", EXIT_INPUT)
+    limit = get_settings().max_batch_bytes
+    if path.stat().st_size > limit:
+        raise CommandError(
+            f"Tệp {source} quá lớn ({path.stat().st_size / 1e6:.1f} MB, tối đa "
+            f"{limit / 1e6:.0f} MB): hãy chia thành nhiều đợt nhỏ hơn.",
+            EXIT_INPUT,
+        )
+    return path.read_bytes(), path.name
+
+
+def _write_output(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(records: Sequence[dict[str, Any]], fmt: str) -> str:
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        fields = list(records[0].keys()) if records else []
+        writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict)
+                             else v for k, v in record.items()})
+        return buffer.getvalue()
+    lines = ["  ".join(name.ljust(width)[:width] for name, width in TABLE_COLUMNS)]
+    for record in records:
+        cells = []
+        for name, width in TABLE_COLUMNS:
+            value = record.get(name)
+            text = "" if value is None else str(value)
+            cells.append(text.replace("\n", " ").ljust(width)[:width])
+        lines.append("  ".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from triage.pipeline import triage_batch
+    from triage.registry import ModelNotFoundError, load_model
+
+    jurisdiction = load_jurisdiction(args.jurisdiction)
+    data, filename = _read_input(args.input)
+    try:
+        batch = read_batch(data, input_format=args.input_format, filename=filename,
+                           jurisdiction=jurisdiction)
+    except IntakeError as exc:
+        raise CommandError(exc.message, EXIT_INPUT) from exc
+    if args.intake_only:
+        records = [
+            {"id": o.id, "position": o.position, "text": o.text, "locality": o.locality,
+             "locality_source": o.locality_source, "submitter": o.submitter,
+             "masked_text": o.masked_text}
+            for o in batch.opinions
+        ]
+    else:
+        try:
+            model = load_model(args.model)
+        except ModelNotFoundError as exc:
+            raise CommandError(f"Không tải được mô hình: {exc}", EXIT_MODEL) from exc
+        records = [r.contract_dict() for r in triage_batch(batch, model, jurisdiction)]
+    _write_output(render(records, args.format), args.out)
+    if batch.skipped and args.verbose:
+        for part in batch.skipped:
+            print(f"bỏ qua dòng {part.line} ({part.reason}): {part.text[:80]}", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from triage.corpus import corpus_files, data_hash, load_corpus, validate
+    from triage.evaluate import evaluate_model, format_report
+    from triage.features import default_workers
+    from triage.registry import new_version, promote, save_model
+    from triage.train import train_model
+
+    jurisdiction = load_jurisdiction(args.jurisdiction)
+    train_dir, heldout_dir = Path(args.train), Path(args.heldout)
+    items = load_corpus(train_dir)
+    heldout = load_corpus(heldout_dir)
+    problems = validate(items, jurisdiction) + validate(heldout, jurisdiction)
+    if problems:
+        raise CommandError("corpus labels are invalid:\n  " + "\n  ".join(problems[:20]))
+    started = time.perf_counter()
+    model = train_model(items, jurisdiction, workers=default_workers())
+    seconds = time.perf_counter() - started
+    model.version = args.version or new_version()
+    metrics = evaluate_model(model, heldout, jurisdiction, workers=default_workers())
+    card = {
+        "jurisdiction": jurisdiction.code,
+        "training_data": {
+            "files": [str(p.relative_to(train_dir.parent.parent)) for p in corpus_files(train_dir)],
+            "sha256": data_hash(corpus_files(train_dir)),
+            "opinions": len(items),
+        },
+        "heldout_data": {
+            "sha256": data_hash(corpus_files(heldout_dir)),
+            "opinions": len(heldout),
+        },
+        "training_seconds": round(seconds, 1),
+        "hyperparameters": vars(model.hyper),
+        "metrics": {k: v for k, v in metrics.items() if k != "category_errors"},
+    }
+    saved = save_model(model, card)
+    print(format_report(metrics))
+    print(f"\nsaved {saved.path} ({saved.card['artefact_bytes'] / 1e6:.1f} MB) "
+          f"in {seconds:.1f} s")
+    if not args.no_promote:
+        promote(saved.key)
+        print(f"promoted {saved.key}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from triage.corpus import load_corpus
+    from triage.evaluate import evaluate_model, format_report
+    from triage.features import default_workers
+    from triage.registry import load_model
+
+    jurisdiction = load_jurisdiction(args.jurisdiction)
+    model = load_model(args.model)
+    metrics = evaluate_model(model, load_corpus(Path(args.heldout)), jurisdiction,
+                             workers=default_workers())
+    if args.json:
+        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+    else:
+        print(f"Model {model.name}-{model.version}")
+        print(format_report(metrics))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("api.main:create_app", factory=True, host=args.host or settings.host,
+                port=args.port or settings.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings = get_settings()
+    corpus = settings.data_dir / "corpus"
+    parser = argparse.ArgumentParser(prog="triage", description=__doc__)
+    parser.add_argument("--jurisdiction", default=None, help="data/<jurisdiction> to use")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="triage a batch and print one record per opinion")
+    run.add_argument("input", nargs="?", default=None, help="a file, or - / nothing for stdin")
+    run.add_argument("--format", choices=("jsonl", "csv", "table"), default="jsonl")
+    run.add_argument("--out", default=None, help="write here instead of standard output")
+    run.add_argument("--input-format", default=None,
+                     choices=("jsonl", "csv", "tsv", "text", "xlsx", "docx"))
+    run.add_argument("--model", default=None, help="model version (default: the promoted one)")
+    run.add_argument("--intake-only", action="store_true", help="stop after splitting")
+    run.add_argument("-v", "--verbose", action="store_true", help="report left-out text")
+    run.set_defaults(func=cmd_run)
+
+    train = sub.add_parser("train", help="train a model version from the corpus")
+    train.add_argument("--train", default=str(corpus / "train"))
+    train.add_argument("--heldout", default=str(corpus / "heldout"))
+    train.add_argument("--version", default=None)
+    train.add_argument("--no-promote", action="store_true")
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="evaluate a model on the held-out set")
+    evaluate.add_argument("--heldout", default=str(corpus / "heldout"))
+    evaluate.add_argument("--model", default=None)
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    serve = sub.add_parser("serve", help="serve the web app and API")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CommandError as exc:
+        print(f"triage: {exc.message}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

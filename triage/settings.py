@@ -1,0 +1,46 @@
+"""The one settings object of the project, read from the environment (`TRIAGE_` prefix)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRIAGE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    models_dir: Path = PROJECT_ROOT / "models"
+    var_dir: Path = PROJECT_ROOT / "var"
+    jurisdiction: str = "son_tay_2023"
+    database_url: str | None = None
+
+    # Intake limits: a batch over these is refused with a message, never truncated.
+    max_batch_bytes: int = 20 * 1024 * 1024
+    max_line_chars: int = 100_000
+    max_item_chars: int = 20_000
+    max_items_per_batch: int = 100_000
+
+    # Below this category confidence an opinion is flagged for review.
+    review_confidence: float = 0.6
+    # Parallel segmentation pays off from this many opinions on.
+    parallel_min_items: int = 2_000
+    workers: int = 0  # 0: one per core
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'triage.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
