@@ -1,4 +1,4 @@
-"""The `triage` command: run, train, evaluate, serve.
+"""The `triage` command: run, train, evaluate, export, serve.
 
 Errors meant for MTTQ staff are one Vietnamese line on standard error with a non-zero status;
 output files are written whole or not at all.
@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,71 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_records(source: str) -> list[dict[str, Any]]:
+    data, _ = _read_input(source)
+    records = []
+    for number, line in enumerate(data.decode("utf-8-sig", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                f"Dòng {number} không phải JSON hợp lệ ({exc.msg}): tệp cần là JSON Lines do "
+                "`triage run --format jsonl` ghi ra.", EXIT_INPUT) from exc
+        if not isinstance(record, dict):
+            raise CommandError(f"Dòng {number} không phải một bản ghi (đối tượng JSON).",
+                               EXIT_INPUT)
+        records.append(record)
+    return records
+
+
+def _date_option(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"{option} {value!r}: ngày phải có dạng YYYY-MM-DD.",
+                           EXIT_INPUT) from exc
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from triage.reports import (
+        RecordError,
+        ReportData,
+        report_opinions_from_records,
+        write_export,
+    )
+
+    jurisdiction = load_jurisdiction(args.jurisdiction)
+    records = _read_records(args.records)
+    try:
+        opinions = report_opinions_from_records(records, jurisdiction)
+    except RecordError as exc:
+        raise CommandError(str(exc), EXIT_INPUT) from exc
+    if not opinions:
+        raise CommandError(f"Tệp {args.records} không có bản ghi nào để xuất.", EXIT_INPUT)
+    year = jurisdiction.raw.get("in_force_from")
+    campaign = args.campaign or (
+        f"Hội nghị đối thoại năm {getattr(year, 'year', year) or date.today().year}"
+    )
+    data = ReportData(
+        campaign=campaign,
+        jurisdiction=jurisdiction,
+        generated=_date_option(args.today, "--today") or date.today(),
+        opinions=opinions,
+        public=args.public,
+        scope=args.scope,
+        dialogue_date=_date_option(args.dialogue_date, "--dialogue-date"),
+        conclusion_date=_date_option(args.conclusion_date, "--conclusion-date"),
+    )
+    path = write_export(data, args.kind, args.out)
+    if args.verbose:
+        print(f"đã ghi {path} ({len(opinions)} ý kiến)", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -226,6 +292,25 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", default=None)
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    export = sub.add_parser(
+        "export", help="write a report (.xlsx / .docx) from triage records (JSON Lines)")
+    export.add_argument("records", help="JSON Lines as `triage run --format jsonl` writes, or -")
+    export.add_argument("--kind", choices=("xlsx", "report", "escalations"), required=True,
+                        help="xlsx: follow-up workbook; report: consolidated report (.docx); "
+                             "escalations: list sent up to the city (.docx)")
+    export.add_argument("--out", required=True, help="file to write")
+    export.add_argument("--public", action="store_true",
+                        help="public version: personal data masked, no submitters")
+    export.add_argument("--today", default=None,
+                        help="report date and reference for statuses (YYYY-MM-DD)")
+    export.add_argument("--campaign", default=None, help="campaign name printed in the title")
+    export.add_argument("--scope", default=None, help="describe a filtered view")
+    export.add_argument("--dialogue-date", default=None, help="day of the dialogue (YYYY-MM-DD)")
+    export.add_argument("--conclusion-date", default=None,
+                        help="day of the conclusion notice (YYYY-MM-DD)")
+    export.add_argument("-v", "--verbose", action="store_true")
+    export.set_defaults(func=cmd_export)
 
     serve = sub.add_parser("serve", help="serve the web app and API")
     serve.add_argument("--host", default=None)

@@ -31,8 +31,10 @@ class EscalationDecision:
     conflict: bool  # rule and model disagree: a person should look
 
 
-def matched_grounds(folded: str, grounds: Sequence[EscalationGround]) -> list[EscalationGround]:
-    return [g for g in grounds if any(p.search(folded) for p in g.patterns)]
+def matched_grounds(
+    folded: str, lowered: str, grounds: Sequence[EscalationGround]
+) -> list[EscalationGround]:
+    return [g for g in grounds if g.matches(folded, lowered)]
 
 
 class EscalationModel(ClassifierMixin, BaseEstimator):
@@ -56,6 +58,7 @@ class EscalationModel(ClassifierMixin, BaseEstimator):
         y = np.asarray(escalate, dtype=bool)
         self.flag_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
         self.flag_.fit(X, y)
+        self.flag_.coef_ = self.flag_.coef_.astype(np.float32)
         positive = np.flatnonzero(y & np.array([g is not None for g in grounds]))
         ground_labels = np.asarray([grounds[i] for i in positive])
         self.ground_: LogisticRegression | None = None
@@ -63,6 +66,7 @@ class EscalationModel(ClassifierMixin, BaseEstimator):
         if len(set(ground_labels)) > 1:
             self.ground_ = LogisticRegression(C=self.C, max_iter=2000)
             self.ground_.fit(X[positive], ground_labels)
+            self.ground_.coef_ = self.ground_.coef_.astype(np.float32)
         elif len(ground_labels):
             self.single_ground_ = str(ground_labels[0])
         self.classes_ = np.array([False, True])
@@ -81,13 +85,15 @@ class EscalationModel(ClassifierMixin, BaseEstimator):
         self,
         X: sparse.csr_matrix,
         folded: Sequence[str],
+        lowered: Sequence[str],
         grounds: Sequence[EscalationGround],
     ) -> list[EscalationDecision]:
         by_code = {g.code: g for g in grounds}
         probabilities = self.probability(X)
         decisions = []
-        for p, text, scores in zip(probabilities, folded, self._ground_scores(X), strict=True):
-            matched = matched_grounds(text, grounds)
+        rows = zip(probabilities, folded, lowered, self._ground_scores(X), strict=True)
+        for p, text, low, scores in rows:
+            matched = matched_grounds(text, low, grounds)
             if matched:
                 ground = max(matched, key=lambda g: scores.get(g.code, 0.0))
                 escalate = p >= self.threshold_with_rule

@@ -35,6 +35,7 @@ class FeatureText:
 
     words: str  # segmented, lower case, syllables of a word joined by "_"
     folded: str  # accent-folded, abbreviations expanded
+    lowered: str  # abbreviations expanded, lower case, with diacritics
 
 
 def _segment_one(text: str) -> str:
@@ -74,7 +75,10 @@ def feature_texts(
     normalised: Sequence[NormalisedText], *, workers: int = 1
 ) -> list[FeatureText]:
     words = segment([n.expanded for n in normalised], workers=workers)
-    return [FeatureText(w, n.folded) for w, n in zip(words, normalised, strict=True)]
+    return [
+        FeatureText(w, n.folded, n.expanded.lower())
+        for w, n in zip(words, normalised, strict=True)
+    ]
 
 
 # Analyzers are module-level functions so that fitted vectorisers pickle.

@@ -34,11 +34,30 @@ class Locality:
 
 
 @dataclass(frozen=True)
+class TextPattern:
+    """A rule pattern. Written without diacritics it matches the folded text; written with
+    them ("chùa") it matches the lower-cased text, where "chùa" and "chưa" differ."""
+
+    regex: re.Pattern[str]
+    accented: bool
+
+    @classmethod
+    def compile(cls, pattern: str) -> TextPattern:
+        return cls(re.compile(pattern), not pattern.isascii())
+
+    def search(self, folded: str, lowered: str) -> bool:
+        return self.regex.search(lowered if self.accented else folded) is not None
+
+
+@dataclass(frozen=True)
 class EscalationGround:
     code: str
     level: str  # "city" or "central"
     reason: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[TextPattern, ...]
+
+    def matches(self, folded: str, lowered: str) -> bool:
+        return any(p.search(folded, lowered) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -97,7 +116,7 @@ def load_jurisdiction(code: str | None = None, data_dir: Path | None = None) -> 
             g["code"],
             g["level"],
             g["reason"],
-            tuple(re.compile(p) for p in g.get("patterns", ())),
+            tuple(TextPattern.compile(p) for p in g.get("patterns", ())),
         )
         for g in _read(base / "escalation.yaml")["grounds"]
     )

@@ -71,8 +71,22 @@ class TriageModel:
         self.escalation = EscalationModel(
             C=self.hyper.escalation_C, review_margin=self.hyper.review_margin
         ).fit(X, escalate, grounds)
-        self.feature_names_ = list(self.vectorizer.get_feature_names_out())
         return self
+
+    @property
+    def feature_names(self) -> list[str]:
+        """Names of the features, derived from the vectoriser on first use (not stored)."""
+        names = self.__dict__.get("_feature_names")
+        if names is None:
+            names = self.__dict__["_feature_names"] = list(
+                self.vectorizer.get_feature_names_out()
+            )
+        return names
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_feature_names", None)
+        return state
 
     def transform(self, texts: Sequence[FeatureText]) -> sparse.csr_matrix:
         return self.vectorizer.transform(texts)
@@ -92,11 +106,16 @@ class TriageModel:
             return []
         X = self.transform(texts)
         folded = [t.folded for t in texts]
+        lowered = [t.lowered for t in texts]
         classes = [str(c) for c in self.category.classes_]
         proba = self.category.predict_proba(X)
         categories = [classes[i] for i in proba.argmax(axis=1)]
-        routes = self.router.decide(X, categories, folded, RoutingTable.load(jurisdiction))
-        escalations = self.escalation.decide(X, folded, jurisdiction.escalation_grounds)
+        routes = self.router.decide(
+            X, categories, folded, lowered, RoutingTable.load(jurisdiction)
+        )
+        escalations = self.escalation.decide(
+            X, folded, lowered, jurisdiction.escalation_grounds
+        )
         weights = {c: self.category.coef_for(c) for c in classes} if explain else {}
         decisions = []
         for i, (category, route, esc) in enumerate(
@@ -112,13 +131,11 @@ class TriageModel:
                 reasons.append("close_categories")
             if esc.conflict:
                 reasons.append("escalation_uncertain")
-            if route.source == "rule" and route.model_choice != route.department:
-                reasons.append("department_rule_overrides_model")
             explanation: dict[str, Any] = {}
             if explain:
                 explanation = {
                     "category_features": top_features(
-                        X[i], weights[category], self.feature_names_
+                        X[i], weights[category], self.feature_names
                     ),
                     "department_source": route.source,
                     "department_rules": route.rules,

@@ -9,7 +9,6 @@ to the log-probability of its department; see docs/adr/0004-routing.md.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from triage.classify import CATEGORIES
-from triage.jurisdiction import Jurisdiction
+from triage.jurisdiction import Jurisdiction, TextPattern
 
 
 @dataclass(frozen=True)
@@ -28,10 +27,12 @@ class RoutingRule:
     department: str
     categories: tuple[str, ...]
     weight: float
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[TextPattern, ...]
 
-    def matches(self, folded: str, category: str) -> bool:
-        return category in self.categories and any(p.search(folded) for p in self.patterns)
+    def matches(self, folded: str, lowered: str, category: str) -> bool:
+        return category in self.categories and any(
+            p.search(folded, lowered) for p in self.patterns
+        )
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class RoutingTable:
                 r["department"],
                 tuple(r["categories"]),
                 float(r["weight"]),
-                tuple(re.compile(p) for p in r["patterns"]),
+                tuple(TextPattern.compile(p) for p in r["patterns"]),
             )
             for r in raw.get("rules", [])
         )
@@ -102,18 +103,21 @@ class DepartmentRouter(ClassifierMixin, BaseEstimator):
         X: sparse.csr_matrix,
         categories: Sequence[str],
         folded: Sequence[str],
+        lowered: Sequence[str],
         table: RoutingTable,
     ) -> list[RoutingDecision]:
         probabilities = self.predict_proba(X, categories)
         classes = list(self.classes_)
         decisions = []
-        for row, category, text in zip(probabilities, categories, folded, strict=True):
+        for row, category, text, low in zip(
+            probabilities, categories, folded, lowered, strict=True
+        ):
             allowed = [d for d in table.allowed.get(category, classes) if d in classes]
             mass = sum(row[classes.index(d)] for d in allowed) or 1.0
             model_p = {d: row[classes.index(d)] / mass for d in allowed}
             model_choice = max(model_p, key=model_p.__getitem__)
             scores = {d: math.log(max(p, 1e-9)) for d, p in model_p.items()}
-            matched = [r for r in table.rules if r.matches(text, category)]
+            matched = [r for r in table.rules if r.matches(text, low, category)]
             for rule in matched:
                 if rule.department in scores:
                     scores[rule.department] += rule.weight

@@ -31,6 +31,17 @@ class Settings(BaseSettings):
     parallel_min_items: int = 2_000
     workers: int = 0  # 0: one per core
 
+    # Retraining from reviewers' corrections (api/services/training.py).
+    # A new version is refused when a headline metric drops more than this below the current one.
+    promotion_tolerance: float = 0.02
+    # This share of corrections (fixed by a hash of the opinion id) is never trained on: it
+    # measures whether a new version learnt from reviewers.
+    corrections_holdout_percent: int = 20
+    # Corrections kept aside gate promotion only from this many on (fewer are too noisy).
+    corrections_gate_min: int = 20
+    # 0: the whole training corpus; tests use a small subset to retrain in seconds.
+    retrain_max_opinions: int = 0
+
     host: str = "127.0.0.1"
     port: int = 8000
 

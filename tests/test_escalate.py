@@ -1,0 +1,22 @@
+from triage.escalate import matched_grounds
+from triage.text import fold
+
+
+def codes(text, jurisdiction):
+    return [g.code for g in matched_grounds(fold(text), text.lower(), jurisdiction.escalation_grounds)]
+
+
+def test_grounds_match_the_folded_text(jurisdiction):
+    assert "land_price" in codes("de nghi thanh pho dieu chinh bang gia dat", jurisdiction)
+    assert "split_minimum" in codes("dien tich toi thieu de tach thua qua lon", jurisdiction)
+    assert "national_roads" in codes("quoc lo 32 doan qua xa xuong cap", jurisdiction)
+    assert "relic_zone" in codes("nha trong lang co duong lam khong duoc sua", jurisdiction)
+
+
+def test_ordinary_requests_match_no_ground(jurisdiction):
+    assert codes("Đề nghị cấp giấy chứng nhận cho chùa Mía", jurisdiction) == [
+        "organisation_certificates"
+    ]
+    assert codes("nha toi chua duoc cap giay chung nhan lan dau", jurisdiction) == []
+    assert codes("de nghi van phong dang ky dat dai giai quyet nhanh ho so sang ten",
+                 jurisdiction) == []

@@ -1,0 +1,303 @@
+"""Loads `dedup.yaml` of a jurisdiction into compiled matchers.
+
+Every phrase list is data (rules change with the place), so this module only folds the phrases
+the way opinions are folded and compiles them once per jurisdiction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from triage.jurisdiction import Jurisdiction, default_jurisdiction
+from triage.text import fold
+
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def fold_tokens(text: str) -> str:
+    """Folds text into the token string every matcher runs on: tokens joined by one space."""
+    return " ".join(TOKEN_RE.findall(fold(text)))
+
+
+def _pattern(entry: str) -> str:
+    if entry.startswith("re:"):
+        return entry[3:]
+    return re.escape(fold_tokens(entry))
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    """A regex for a set of plain phrases as a prefix tree: Python's `re` tries alternatives one
+    by one, so hundreds of phrases in a flat alternation cost hundreds of tries per position.
+    Longer phrases are tried before their prefixes, so the longest phrase wins."""
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(root)
+
+
+def _alternatives(entries: Iterable[str]) -> list[str]:
+    """The plain phrases as one prefix tree (longest first), then the raw regexes."""
+    entries = [e for e in entries if e]
+    plain = {fold_tokens(e) for e in entries if not e.startswith("re:")}
+    raw = [e[3:] for e in entries if e.startswith("re:")]
+    out = [_trie(plain)] if plain else []
+    return out + list(dict.fromkeys(raw))
+
+
+def phrase_regex(entries: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching any entry as whole tokens; the longest plain phrase wins."""
+    items = _alternatives(entries)
+    if not items:
+        return None
+    return re.compile(r"(?<!\S)(?:" + "|".join(items) + r")(?!\S)")
+
+
+@dataclass(frozen=True, eq=False)
+class Facet:
+    name: str
+    mode: str  # "disjoint" or "strict"
+    regex: re.Pattern[str] | None  # the plain phrases of all values
+    phrases: dict[str, str]  # folded phrase → value
+    raw: tuple[tuple[re.Pattern[str], str], ...]  # "re:" entries → value
+
+    def values_in(self, text: str) -> frozenset[str]:
+        found = set()
+        if self.regex is not None:
+            phrases = self.phrases
+            for m in self.regex.finditer(text):
+                found.add(phrases[m.group(0)])
+        for regex, value in self.raw:
+            if regex.search(text):
+                found.add(value)
+        return frozenset(found)
+
+
+@dataclass(frozen=True, eq=False)
+class PlaceKind:
+    kind: str
+    triggers: re.Pattern[str] | None
+    caseless_triggers: re.Pattern[str] | None
+    descriptors: frozenset[str]
+    numbered: bool
+    max_words: int
+
+
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """Compiled phrase lists of `dedup.yaml`; all matching is on folded token strings."""
+
+    lead_subjects: re.Pattern[str] | None
+    personal_subjects: re.Pattern[str] | None
+    lead_verbs: re.Pattern[str] | None
+    lead_words: frozenset[str]
+    personal_markers: re.Pattern[str] | None
+    local_markers: re.Pattern[str] | None
+    synonyms_plain: dict[str, str]
+    synonyms_regex: re.Pattern[str] | None
+    synonyms_raw: tuple[tuple[re.Pattern[str], str], ...]
+    drop_regex: re.Pattern[str] | None
+    stopwords: frozenset[str]
+    facets: tuple[Facet, ...]
+    titles: re.Pattern[str] | None
+    caseless_titles: re.Pattern[str] | None
+    household_words: frozenset[str]
+    surnames: frozenset[str]
+    middle_names: frozenset[str]
+    name_stop: frozenset[str]
+    boundary: frozenset[str]
+    places: tuple[PlaceKind, ...]
+    gazetteer: dict[str, tuple[str, str]]  # folded name → (kind, value)
+    gazetteer_regex: re.Pattern[str] | None
+    legal_documents: re.Pattern[str] | None
+    case_documents: re.Pattern[str] | None
+    dossier_words: re.Pattern[str] | None
+    money_units: dict[str, int]
+    strong_kinds: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)
+class DedupConfig:
+    """Thresholds and vocabulary of duplicate detection, normally from `dedup.yaml`."""
+
+    vocabulary: Vocabulary
+    num_perm: int = 64
+    bands: int = 32
+    neighbours: int = 12
+    index_bucket_cap: int = 48
+    seed: int = 20230815
+    word_weight: float = 0.5
+    char_weight: float = 0.5
+    char_ngram: int = 4
+    threshold: float = 0.6
+    named_threshold: float = 0.5
+    strict_threshold: float = 0.85
+    short_tokens: int = 4
+    lead_in_max_tokens: int = 30
+    lead_in_max_tokens_no_colon: int = 14
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def rows(self) -> int:
+        return self.num_perm // self.bands
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any], localities: Iterable[tuple[str, str]] = ()
+    ) -> DedupConfig:
+        """Builds a config from the parsed YAML; `localities` are (code, name) pairs."""
+        mh = data.get("minhash", {})
+        sim = data.get("similarity", {})
+        lead = data.get("lead_in", {})
+        num_perm = int(mh.get("num_perm", 64))
+        bands = int(mh.get("bands", 32))
+        if num_perm % bands:
+            raise ValueError("minhash.num_perm must be a multiple of minhash.bands")
+        return cls(
+            vocabulary=_vocabulary(data, localities),
+            num_perm=num_perm,
+            bands=bands,
+            neighbours=int(mh.get("neighbours", 12)),
+            index_bucket_cap=int(mh.get("index_bucket_cap", 48)),
+            seed=int(mh.get("seed", 20230815)),
+            word_weight=float(sim.get("word_weight", 0.5)),
+            char_weight=float(sim.get("char_weight", 0.5)),
+            char_ngram=int(sim.get("char_ngram", 4)),
+            threshold=float(sim.get("threshold", 0.6)),
+            named_threshold=float(sim.get("named_threshold", 0.5)),
+            strict_threshold=float(sim.get("strict_threshold", 0.85)),
+            short_tokens=int(sim.get("short_tokens", 4)),
+            lead_in_max_tokens=int(lead.get("max_tokens", 30)),
+            lead_in_max_tokens_no_colon=int(lead.get("max_tokens_no_colon", 14)),
+            raw=dict(data),
+        )
+
+    @classmethod
+    def for_jurisdiction(cls, jurisdiction: Jurisdiction | None = None) -> DedupConfig:
+        j = jurisdiction or default_jurisdiction()
+        localities = [(loc.code, name) for loc in j.localities.values()
+                      for name in (loc.name, *loc.aliases)]
+        return cls.from_mapping(j.load_yaml("dedup.yaml"), localities)
+
+
+@lru_cache(maxsize=4)
+def default_config(code: str | None = None) -> DedupConfig:
+    return DedupConfig.for_jurisdiction(default_jurisdiction(code))
+
+
+def _folded_set(entries: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold_tokens(e) for e in entries)
+
+
+def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) -> Vocabulary:
+    lead = data.get("lead_in", {})
+    markers = data.get("markers", {})
+    spec = data.get("specifics", {})
+
+    synonyms_plain: dict[str, str] = {}
+    raw: list[tuple[re.Pattern[str], str]] = []
+    for token, phrases in (data.get("synonyms") or {}).items():
+        for p in phrases:
+            if p.startswith("re:"):
+                raw.append((re.compile(r"(?<!\S)(?:" + p[3:] + r")(?!\S)"), token))
+            else:
+                synonyms_plain[fold_tokens(p)] = token
+    synonyms_regex = phrase_regex(synonyms_plain) if synonyms_plain else None
+    # Stop phrases are removed after synonyms, so a synonym token is never dropped.
+    drop_regex = phrase_regex(data.get("stop_phrases", []))
+
+    facets = []
+    for name, f in (data.get("facets") or {}).items():
+        mode = f.get("mode", "disjoint")
+        if mode not in ("disjoint", "strict"):
+            raise ValueError(f"facet {name}: mode must be disjoint or strict")
+        phrases: dict[str, str] = {}
+        raw_entries: list[tuple[re.Pattern[str], str]] = []
+        for value, entries in (f.get("values") or {}).items():
+            for e in entries:
+                if e.startswith("re:"):
+                    raw_entries.append((re.compile(r"(?<!\S)(?:" + e[3:] + r")(?!\S)"), value))
+                else:
+                    phrases[fold_tokens(e)] = value
+        facets.append(Facet(name, mode, phrase_regex(phrases), phrases, tuple(raw_entries)))
+
+    places = []
+    for kind, p in (spec.get("places") or {}).items():
+        places.append(
+            PlaceKind(
+                kind=kind,
+                triggers=phrase_regex(p.get("triggers", [])),
+                caseless_triggers=phrase_regex(p.get("caseless_triggers", [])),
+                descriptors=_folded_set(p.get("descriptors", [])),
+                numbered=bool(p.get("numbered", False)),
+                max_words=int(p.get("max_words", 3)),
+            )
+        )
+
+    gazetteer: dict[str, tuple[str, str]] = {}
+    for name in spec.get("villages", []):
+        folded = fold_tokens(name)
+        gazetteer[folded] = ("village", folded)
+    for code, name in localities:
+        gazetteer[fold_tokens(name)] = ("locality", code)
+    for name in spec.get("ignore_names", []):
+        gazetteer.setdefault(fold_tokens(name), ("ignore", ""))
+
+    # Words a lead-in without a colon may consist of besides names and places: "Ông Nguyễn Văn
+    # An, thôn Mông Phụ, đề nghị" is a lead-in, "Ông An nộp hồ sơ từ 2019, đề nghị" is not.
+    lead_words: set[str] = set()
+    for group in (lead.get("subjects", []), lead.get("fillers", []), spec.get("titles", []),
+                  spec.get("household_words", [])):
+        for phrase in group:
+            lead_words.update(fold_tokens(phrase).split())
+    for p in (spec.get("places") or {}).values():
+        for phrase in p.get("triggers", []):
+            if not phrase.startswith("re:"):
+                lead_words.update(fold_tokens(phrase).split())
+
+    return Vocabulary(
+        lead_words=frozenset(lead_words),
+        lead_subjects=phrase_regex(lead.get("subjects", [])),
+        personal_subjects=phrase_regex(lead.get("personal_subjects", [])),
+        lead_verbs=phrase_regex(lead.get("verbs", [])),
+        personal_markers=phrase_regex(markers.get("personal", [])),
+        local_markers=phrase_regex(markers.get("local", [])),
+        synonyms_plain=synonyms_plain,
+        synonyms_regex=synonyms_regex,
+        synonyms_raw=tuple(raw),
+        drop_regex=drop_regex,
+        stopwords=_folded_set(data.get("stopwords", [])),
+        facets=tuple(facets),
+        titles=phrase_regex(spec.get("titles", [])),
+        caseless_titles=phrase_regex(spec.get("caseless_titles", [])),
+        household_words=_folded_set(spec.get("household_words", [])),
+        surnames=_folded_set(spec.get("surnames", [])),
+        middle_names=_folded_set(spec.get("middle_names", [])),
+        name_stop=_folded_set(spec.get("name_stop", [])),
+        boundary=_folded_set(spec.get("boundary", [])),
+        places=tuple(places),
+        gazetteer=gazetteer,
+        gazetteer_regex=phrase_regex(gazetteer),
+        legal_documents=phrase_regex(spec.get("legal_documents", [])),
+        case_documents=phrase_regex(spec.get("case_documents", [])),
+        dossier_words=phrase_regex(spec.get("dossier_words", [])),
+        money_units={fold_tokens(k): int(v) for k, v in (spec.get("money_units") or {}).items()},
+        strong_kinds=frozenset(spec.get("strong_kinds", [])),
+    )

@@ -1,0 +1,107 @@
+"""The specifics rule and the facet rule, for pairs and for whole groups.
+
+Groups are built by joining pairs, so a rule checked only on pairs would let a chain join two
+opinions that conflict (A ~ B ~ C with A and C about different parcels). The checks therefore run
+on groups: every member must be compatible with every member of the other group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from triage.dedup.features import Analysis
+
+
+def _names_compatible(a: str, b: str) -> bool:
+    """"An" and "Nguyễn Văn An" may be the same person; "Văn An" and "Thị An" are not."""
+    if a == b:
+        return True
+    ta, tb = a.split(), b.split()
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return long_[len(long_) - len(short):] == short
+
+
+def values_compatible(kind: str, a: object, b: object) -> bool:
+    if kind == "person":
+        return _names_compatible(str(a), str(b))
+    if kind == "parcel" and isinstance(a, tuple) and isinstance(b, tuple):
+        return a[0] == b[0] and (not a[1] or not b[1] or a[1] == b[1])
+    if kind == "date" and isinstance(a, tuple) and isinstance(b, tuple):
+        return a[0] == b[0] and (not a[1] or not b[1] or a[1] == b[1]) and (
+            not a[2] or not b[2] or a[2] == b[2]
+        )
+    return a == b
+
+
+def sets_compatible(kind: str, a: frozenset[object], b: frozenset[object]) -> bool:
+    """Two value sets of one kind are compatible when some pair of values is."""
+    if a & b:
+        return True
+    return any(values_compatible(kind, x, y) for x in a for y in b)
+
+
+def facet_compatible(mode: str, a: frozenset[str], b: frozenset[str]) -> bool:
+    if mode == "strict":
+        return a == b
+    return not a or not b or bool(a & b)
+
+
+@dataclass
+class GroupState:
+    """What a group of opinions asserts: its case level, specifics and facets, member by member."""
+
+    level: str
+    kinds: dict[str, set[frozenset[object]]] = field(default_factory=dict)
+    facets: dict[str, set[frozenset[str]]] = field(default_factory=dict)
+    key: str | None = None  # stored group key (DuplicateIndex): two keyed groups never merge
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> GroupState:
+        return cls(
+            level=analysis.level,
+            kinds={k: {v} for k, v in analysis.kinds.items()},
+            facets={name: {values} for name, values in analysis.facets},
+        )
+
+    @property
+    def plain(self) -> bool:
+        return not self.kinds and all(v == {frozenset()} for v in self.facets.values())
+
+    def conflict(self, other: GroupState, modes: Mapping[str, str]) -> str | None:
+        """The reason the two groups cannot be one, None when they can."""
+        if self.key is not None and other.key is not None and self.key != other.key:
+            return "stored_groups"
+        if self.level != other.level:
+            return "case_level"
+        for name, sets in self.facets.items():
+            theirs = other.facets.get(name)
+            if theirs is None:
+                if modes.get(name) == "strict" and any(sets):
+                    return f"facet:{name}"
+                continue
+            mode = modes.get(name, "disjoint")
+            for a in sets:
+                for b in theirs:
+                    if not facet_compatible(mode, a, b):
+                        return f"facet:{name}"
+        for name, theirs in other.facets.items():
+            if name not in self.facets and modes.get(name) == "strict" and any(theirs):
+                return f"facet:{name}"
+        for kind, sets in self.kinds.items():
+            theirs_k = other.kinds.get(kind)
+            if not theirs_k:
+                continue
+            for a_set in sets:
+                for b_set in theirs_k:
+                    if not sets_compatible(kind, a_set, b_set):
+                        return f"specific:{kind}"
+        return None
+
+    def absorb(self, other: GroupState) -> None:
+        for kind, sets in other.kinds.items():
+            self.kinds.setdefault(kind, set()).update(sets)
+        for name, fsets in other.facets.items():
+            self.facets.setdefault(name, set()).update(fsets)
+        if self.key is None:
+            self.key = other.key
