@@ -177,6 +177,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from triage.registry import load_model
 
     jurisdiction = load_jurisdiction(args.jurisdiction)
+    if args.across_writers:
+        from triage.evaluate import evaluate_across_writers, format_across_writers
+
+        results = evaluate_across_writers(Path(args.train), jurisdiction,
+                                          workers=default_workers())
+        print("Leave-one-writer-out on the training files (train on the others):")
+        print(format_across_writers(results))
+        return 0
     model = load_model(args.model)
     metrics = evaluate_model(model, load_corpus(Path(args.heldout)), jurisdiction,
                              workers=default_workers())
@@ -262,6 +270,102 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _accounts_session() -> Any:
+    """A unit of work on the configured database (migrated first); storage is imported lazily
+    so that the rest of the CLI works without it."""
+    from storage.db import make_engine, migrate, session_factory, session_scope
+
+    engine = make_engine(get_settings().sqlalchemy_url)
+    migrate(engine)
+    return session_scope(session_factory(engine))
+
+
+def _read_password() -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise CommandError("Hai lần nhập mật khẩu không khớp.")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from storage.accounts import AccountError, add_user
+
+    password = None if args.password is None else (args.password or _read_password())
+    try:
+        with _accounts_session() as session:
+            user = add_user(session, args.name, args.role, password=password,
+                            display_name=args.display_name)
+            print(f"Đã tạo người dùng {user.username} (vai trò {user.role})"
+                  f"{', có mật khẩu' if password else ''}.", file=sys.stderr)
+    except AccountError as exc:
+        raise CommandError(exc.message) from exc
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from storage.accounts import keys_of, list_users
+
+    with _accounts_session() as session:
+        for user in list_users(session):
+            keys = [k for k in keys_of(session, user.id) if k.revoked_at is None]
+            print(f"{user.username}\t{user.role}\t{len(keys)} khóa")
+    return 0
+
+
+def cmd_apikey_create(args: argparse.Namespace) -> int:
+    from storage.accounts import AccountError, issue_key
+
+    try:
+        with _accounts_session() as session:
+            key, raw = issue_key(session, args.user, args.name)
+            print(f"Khóa API số {key.id} ({key.name}) của {args.user}, chỉ hiện một lần:",
+                  file=sys.stderr)
+            print(raw)
+    except AccountError as exc:
+        raise CommandError(exc.message) from exc
+    return 0
+
+
+def cmd_apikey_revoke(args: argparse.Namespace) -> int:
+    from storage.accounts import AccountError, revoke_key
+
+    try:
+        with _accounts_session() as session:
+            key = revoke_key(session, args.key_id)
+            print(f"Đã thu hồi khóa API số {key.id} ({key.name}).", file=sys.stderr)
+    except AccountError as exc:
+        raise CommandError(exc.message) from exc
+    return 0
+
+
+def _add_account_commands(sub: Any) -> None:
+    user = sub.add_parser("user", help="manage users of the API and web app")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("intake", "reviewer", "admin"))
+    add.add_argument("--password", nargs="?", const="", default=None,
+                     help="give the user a password (asked for, or read from stdin)")
+    add.add_argument("--display-name", default="")
+    add.set_defaults(func=cmd_user_add)
+    listing = user_sub.add_parser("list", help="list users")
+    listing.set_defaults(func=cmd_user_list)
+
+    apikey = sub.add_parser("apikey", help="manage API keys")
+    key_sub = apikey.add_subparsers(dest="apikey_command", required=True)
+    create = key_sub.add_parser("create", help="issue a key for a user (printed once)")
+    create.add_argument("user")
+    create.add_argument("--name", required=True, help="what the key is for")
+    create.set_defaults(func=cmd_apikey_create)
+    revoke = key_sub.add_parser("revoke", help="revoke a key by its number")
+    revoke.add_argument("key_id", type=int)
+    revoke.set_defaults(func=cmd_apikey_revoke)
+
+
 def build_parser() -> argparse.ArgumentParser:
     settings = get_settings()
     corpus = settings.data_dir / "corpus"
@@ -291,6 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--heldout", default=str(corpus / "heldout"))
     evaluate.add_argument("--model", default=None)
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--train", default=str(corpus / "train"))
+    evaluate.add_argument("--across-writers", action="store_true",
+                          help="train on all training files but one, test on that one")
     evaluate.set_defaults(func=cmd_evaluate)
 
     export = sub.add_parser(
@@ -316,6 +423,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.set_defaults(func=cmd_serve)
+
+    _add_account_commands(sub)
     return parser
 
 

@@ -138,8 +138,9 @@ class CampaignDeadlines:
     dialogue_to: date | None = None
     results_report_working_days: int = 10
     follow_up_days_after_conclusion: int = 30
-    # The issue asks to count the follow-up period in working days; a campaign whose plan means
-    # calendar days sets `follow_up_counts_working_days: false` in deadlines.yaml.
+    # The follow-up period after the conclusion notice is counted in working days, as the
+    # product's owner asked; a campaign whose plan means calendar days sets
+    # `follow_up_counts_working_days: false` in deadlines.yaml.
     follow_up_counts_working_days: bool = True
 
     @classmethod

@@ -26,6 +26,8 @@ def abbreviations() -> Abbreviations:
         ("làm sổ đỏ, sổ hồng, bìa đỏ", "làm giấy chứng nhận quyền sử dụng đất, giấy chứng nhận "
          "quyền sử dụng đất, giấy chứng nhận quyền sử dụng đất"),
         ("thu tuc sang ten so do", "thu tuc sang ten giấy chứng nhận quyền sử dụng đất"),
+        ("so do cap nam 2005", "giấy chứng nhận quyền sử dụng đất cap nam 2005"),
+        ("so do thua ke", "giấy chứng nhận quyền sử dụng đất thua ke"),
         ("UBND xã Kim Sơn", "Ủy ban nhân dân xã Kim Sơn"),
         ("HĐND và UBND TX Sơn Tây", "Hội đồng nhân dân và Ủy ban nhân dân thị xã Sơn Tây"),
         ("TX. Sơn Tây, TP.Hà Nội", "thị xã Sơn Tây, thành phố Hà Nội"),
@@ -119,6 +121,7 @@ def test_loads_from_a_path_and_from_data(tmp_path: Path) -> None:
     )
     custom = Abbreviations.from_path(path)
     assert len(custom) == 3
+    assert len(Abbreviations.load(path)) == 3
     assert custom.expand("Gcn k có, 5 k, K") == "giấy chứng nhận không có, 5 k, K"
     assert custom.expand("TP.Hà Nội, TP. Hồ Chí Minh") == "thành phố Hà Nội, TP. Hồ Chí Minh"
     data = Abbreviations.from_data({"entries": [{"forms": ["UBND"], "expansion": "Ủy ban"}]})

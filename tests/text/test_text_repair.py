@@ -26,6 +26,18 @@ def test_clean_unicode_passes_through_unchanged(text: str) -> None:
     assert report.legacy_encoding is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The café on Müller Straße serves crème brûlée; São Paulo, señor, naïve résumé.",
+        "Please call +84 912 345 678 (office hours 8:00-17:00), e-mail: mttq@sontay.gov.vn",
+        "Plain ASCII: GCN, UBND, QSDD; 12.500.000 VND.",
+    ],
+)
+def test_english_and_ascii_pass_through_unchanged(text: str) -> None:
+    assert repair_with_report(text) == Repaired(text, text, (), None)
+
+
 def test_report_is_frozen_and_keeps_the_original() -> None:
     report = repair_with_report("Đường  Lâm ")
     assert isinstance(report, Repaired)

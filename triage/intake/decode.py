@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from triage.intake.errors import IntakeError
+from triage.intake.repair import detect_legacy
 
 __all__ = ["check_text_content", "decode_bytes", "line_of"]
 
@@ -25,7 +26,9 @@ _VI_1258 = set("ăâêôơưđĂÂÊÔƠƯĐàáèéìíòóùúýÀÁÈÉÌÍÒ
     "\u0323",
 }
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# C0 controls only: C1 ones (U+0080-U+009F) are what UTF-8 read as Latin-1 is made of, and
+# `triage.text` repairs that.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def line_of(text: str, offset: int) -> int:
@@ -55,7 +58,7 @@ def _looks_like_utf16(data: bytes) -> str | None:
 
 
 def _is_vietnamese_1258(text: str) -> bool:
-    non_ascii = [c for c in text if ord(c) > 127]
+    non_ascii = [c for c in text[:200_000] if ord(c) > 127]
     if not non_ascii:
         return False
     vi = sum(1 for c in non_ascii if c in _VI_1258)
@@ -76,13 +79,6 @@ _CP1252 = _cp1252_table()
 
 def _decode_cp1252_lenient(data: bytes) -> str:
     return data.decode("latin-1").translate(_CP1252)
-
-
-def _legacy_vietnamese(text: str) -> str | None:
-    """The legacy encoding `triage.text` recognises in `text`, if any."""
-    from triage.intake.repair import detect_legacy
-
-    return detect_legacy(text)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
@@ -108,7 +104,7 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     if text and _is_vietnamese_1258(text):
         return unicodedata.normalize("NFC", text), "cp1258"
     text = _decode_cp1252_lenient(data)
-    if _legacy_vietnamese(text):
+    if detect_legacy(text):
         return text, "cp1252"
     line = data.count(b"\n", 0, bad) + 1
     raise IntakeError(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from triage.intake.folding import fold_same_length
 from triage.intake.vocabulary import (
-    BARE_FALSE_FRIENDS,
+    EVERYDAY_PHRASES,
     LOCALITY_KIND_WORDS,
     NOT_LOCALITY_BEFORE,
     SKIPPED_BEFORE_NAME,
@@ -103,8 +103,8 @@ class _Matcher:
             return 0  # "thị xã Sơn Tây" is the town itself
         written = text[spans[i][0] : spans[i + n - 1][1]]
         if written.isascii():
-            following = toks[i + n] if i + n < len(toks) else ""
-            if following in BARE_FALSE_FRIENDS.get(e.tokens, ()):
+            ahead = " ".join(toks[i : i + n + 2])
+            if any(ahead.startswith(phrase) for phrase in EVERYDAY_PHRASES):
                 return 0
             return _BARE_PLAIN
         # With diacritics the spelling must be the place's own and each word capitalised,

@@ -37,8 +37,6 @@ from triage.intake.vocabulary import (
 from triage.text import clean_list_marker
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from triage.jurisdiction import Jurisdiction
 
 __all__ = ["DocumentSplitter", "Marker", "looks_like_document", "parse_marker", "split_posts"]
@@ -77,15 +75,28 @@ _LEADIN = re.compile(
     rf"^(?P<subject>(?:{LEADIN_HEADS})\b.{{0,90}}?)\s*,?\s+(?P<verb>{LEADIN_VERBS})\b"
     rf"{LEADIN_FILLER}\s*(?:[-–]\s*)?:\s*"
 )
-_LEADIN_NO_COLON = re.compile(
-    rf"^(?P<subject>(?:{LEADIN_HEADS})\b.{{0,60}}?)\s*,?\s+(?P<verb>{LEADIN_VERBS})(?=[\s,])"
+# A speaker named tightly, for the forms without "verb:" ("Bà B (tổ 3): hỏi ...",
+# "Cử tri thôn X phản ánh việc ..."): a person with a name, or citizens of a place, and an
+# optional address ("ở thôn X", ", TDP số 3", "(tổ 5)").
+_ADDRESS = (
+    r"(?:\s*\([^()]{0,40}\))?"
+    r"(?:\s*[,-]?\s*(?:o\s+|tai\s+)?(?:thon|to|tdp|to dan pho|so nha|xom|khu|phuong|xa|p\.|x\."
+    r"|duong|pho|ngo)\b[^,:;()]{0,40}?)?"
+    r"(?:\s*\([^()]{0,40}\))?"
 )
-_PERSON_HEAD = re.compile(rf"^(?:(?:ho|gia dinh)\s+)?(?:{'|'.join(PERSON_HEADS)})\s+")
-# Collective speakers that need no name after them ("Cử tri thôn X phản ánh việc ...").
-_CU_TRI_HEAD = re.compile(
-    r"^(?:mot so |nhieu |cac |da so )?(?:cu tri|nhan dan|nguoi dan|ba con|ho dan|hoi vien"
-    r"|doan vien|cuu chien binh)\b"
+_WORD = r"[^\s,:;()]+"
+_PERSON = (
+    rf"(?:(?:ho|gia dinh)\s+)?(?:{'|'.join(PERSON_HEADS)})\s+"
+    rf"(?P<name>{_WORD}(?:\s+{_WORD}){{0,4}}?)"
 )
+_COLLECTIVE = (
+    r"(?:mot so |nhieu |cac |da so )?(?:cu tri|nhan dan|nguoi dan|ba con|ho dan|hoi vien"
+    r"|doan vien|cuu chien binh)"
+)
+_SPEAKER = rf"(?P<subject>(?:{_PERSON}|{_COLLECTIVE}){_ADDRESS})"
+_SPEAKER_COLON = re.compile(rf"^{_SPEAKER}\s*:\s*")
+_SPEAKER_VERB = re.compile(rf"^{_SPEAKER}\s*,?\s+(?P<verb>{LEADIN_VERBS})(?=[\s,])")
+_OPINION_START = re.compile(rf"(?:{LEADIN_VERBS}|xin|toi|chung toi|gia dinh|ho )\b")
 _AS_FOLLOWS = re.compile(r"\bnhu sau\s*:\s*$")
 
 # "Câu 3:", "Ý kiến 2:": numbered items that `clean_list_marker` leaves to us.
@@ -164,25 +175,33 @@ class Leadin:
 
 @lru_cache(maxsize=4096)
 def find_leadin(text: str) -> Leadin | None:
-    """The speaker at the start of an item ("Bà B, TDP số 3 đề nghị: ...")."""
+    """The speaker at the start of an item.
+
+    "Bà B, TDP số 3 đề nghị: ..." and "Bà B (tổ 3): hỏi ..." give the speaker and the
+    opinion after the colon; "Cử tri thôn X phản ánh việc ..." gives the speaker and keeps
+    the whole sentence, since without a colon the verb belongs to the opinion.
+    """
     folded = fold_same_length(text)
     m = _LEADIN.match(folded)
     if m and not _VERB_NOT_HOI.search(folded, m.start("subject") + 1, m.end("subject")):
         return Leadin(_clean_subject(text[: m.end("subject")]), m.end())
-    m = _LEADIN_NO_COLON.match(folded)
-    if not m or _VERB_NOT_HOI.search(folded, m.start("subject") + 1, m.end("subject")):
-        return None
-    subject = text[: m.end("subject")]
-    if text[m.start("verb") : m.end("verb")].lower() == "hội":
-        return None  # "Hội" (an association) folds like "hỏi" (to ask)
-    head = _PERSON_HEAD.match(folded)
-    if head:
-        after = text[head.end() : head.end() + 1]
-        if not after or not after.isupper():
-            return None  # "Ông bà chúng tôi đề nghị" names nobody
-    elif not _CU_TRI_HEAD.match(folded):
-        return None
-    return Leadin(_clean_subject(subject), 0)
+    m = _SPEAKER_COLON.match(folded)
+    if m and _named(text, m):
+        return Leadin(_clean_subject(text[: m.end("subject")]), m.end())
+    m = _SPEAKER_VERB.match(folded)
+    if m and _named(text, m) and text[m.start("verb") : m.end("verb")].lower() != "hội":
+        return Leadin(_clean_subject(text[: m.end("subject")]), 0)
+    return None
+
+
+def _named(text: str, m: re.Match[str]) -> bool:
+    """A person is a speaker only with a capitalised name ("Ông bà chúng tôi" names nobody)."""
+    if m.group("name") is None:
+        return True
+    words = text[m.start("name") : m.end("name")].split()
+    return all(w[:1].isupper() for w in words) and not _VERB_NOT_HOI.search(
+        m.string, m.start("subject") + 1, m.end("subject")
+    )
 
 
 def _clean_subject(subject: str) -> str:
@@ -204,18 +223,11 @@ def _looks_like_name(text: str) -> bool:
 class DocumentSplitter:
     """Feeds on lines of a compiled document and collects drafts and skipped parts."""
 
-    def __init__(
-        self,
-        jurisdiction: Jurisdiction,
-        *,
-        paragraphs: bool = False,
-        on_draft: Callable[[Draft], None] | None = None,
-    ) -> None:
+    def __init__(self, jurisdiction: Jurisdiction, *, paragraphs: bool = False) -> None:
         self.jurisdiction = jurisdiction
         self.paragraphs = paragraphs  # lines are Word paragraphs: never hard-wrapped
         self.drafts: list[Draft] = []
         self.skipped: list[SkippedPart] = []
-        self._on_draft = on_draft
         self._stack: list[_Heading] = []
         self._pending: _Pending | None = None
         self._item: _Item | None = None
@@ -385,7 +397,7 @@ class DocumentSplitter:
         if text.startswith("(") and text.endswith(")"):
             self._skip(line, text, R_TITLE)
             return True
-        if self._after_title and not self._blank_before and not find_leadin(text):
+        if self._after_title and not self._blank_before and _continues_title(text, folded):
             self._skip(line, text, R_TITLE)  # the second line of a title ("về công tác ...")
             return True
         return False
@@ -543,8 +555,13 @@ class DocumentSplitter:
             section_locality=section_locality,
         )
         self.drafts.append(draft)
-        if self._on_draft is not None:
-            self._on_draft(draft)
+
+
+def _continues_title(text: str, folded: str) -> bool:
+    """A short unfinished line right under a title, not an opinion ("Đề nghị ...")."""
+    if find_leadin(text) or _ends_sentence(text) or len(text.split()) > 20:
+        return False
+    return not _OPINION_START.match(folded)
 
 
 def _heading_text(text: str) -> str:

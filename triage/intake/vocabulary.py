@@ -254,10 +254,18 @@ NOT_LOCALITY_BEFORE = frozenset(
 )
 # Tokens skipped when looking back for those words ("ngõ 12/5 Ngô Quyền").
 SKIPPED_BEFORE_NAME = frozenset({"so", "/", "-", ".", ",", "no"})
-# Everyday phrases that fold to a locality name when typed without diacritics:
-# "chấn chỉnh lề lối làm việc", "có đông người", "đường lâm nghiệp".
-BARE_FALSE_FRIENDS: dict[tuple[str, ...], frozenset[str]] = {
-    ("le", "loi"): frozenset({"lam", "lamviec", "cu", "cua", "hanh", "lanh"}),
-    ("co", "dong"): frozenset({"nguoi", "dan", "ho", "cu", "hon"}),
-    ("duong", "lam"): frozenset({"nghiep", "viec", "an"}),
-}
+# Everyday phrases that, typed without diacritics, may spell a place name: a bare unaccented
+# name is not taken for a locality when the text there reads as one of these.
+EVERYDAY_PHRASES = (
+    "le loi lam viec",  # lề lối làm việc
+    "le loi cu",  # lề lối cũ
+    "le loi cua",
+    "co dong nguoi",  # có đông người
+    "co dong dan",
+    "co dong ho",
+    "co dong cu tri",
+    "duong lam nghiep",  # đường lâm nghiệp
+    "duong lam an",  # đường làm ăn
+    "duong lam viec",
+    "duong lam nha",
+)

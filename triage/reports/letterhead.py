@@ -56,6 +56,8 @@ def _defaults(jurisdiction: Jurisdiction) -> dict[str, Any]:
     town = str(jurisdiction.raw.get("town") or jurisdiction.name)
     city = str(jurisdiction.raw.get("city") or "")
     town_in_sentence = _sentence_case(town)
+    unit = _UNIT_PREFIX.match(town)
+    town_unit = unit.group(0).strip().lower() if unit else town_in_sentence  # "thị xã"
     city_in_sentence = _sentence_case(city) if city else "cấp trên"
     return {
         "superior": f"UBND {town}".upper(),
@@ -68,18 +70,18 @@ def _defaults(jurisdiction: Jurisdiction) -> dict[str, Any]:
         "signer_title": ["CHÁNH VĂN PHÒNG"],
         "signer_name": "",
         "recipients": [
-            f"Thường trực cấp ủy {town_in_sentence} (để báo cáo);",
-            f"Thường trực HĐND, UBND {town_in_sentence};",
-            f"Ủy ban MTTQ {town_in_sentence};",
-            f"Các phòng, ban, ngành {town_in_sentence};",
+            "Thường trực cấp ủy (để báo cáo);",
+            f"Thường trực HĐND, UBND {town_unit};",
+            f"Ủy ban MTTQ {town_unit};",
+            f"Các phòng, ban, ngành {town_unit};",
             "UBND các xã, phường;",
             "Lưu: VT, VP.",
         ],
         "escalation_recipients": [
             f"UBND {city_in_sentence} (để báo cáo);" if city else "Cấp có thẩm quyền;",
-            f"Thường trực cấp ủy {town_in_sentence};",
-            f"Thường trực HĐND, UBND {town_in_sentence};",
-            f"Ủy ban MTTQ {town_in_sentence};",
+            "Thường trực cấp ủy;",
+            f"Thường trực HĐND, UBND {town_unit};",
+            f"Ủy ban MTTQ {town_unit};",
             "Lưu: VT, VP.",
         ],
         "level_names": {"city": city or "Cấp tỉnh, thành phố", "central": "Trung ương"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -84,10 +85,10 @@ def _new_document() -> DocxDocument:
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     normal = document.styles["Normal"]
-    normal.font.name = FONT_NAME  # type: ignore[attr-defined]
-    normal.font.size = Pt(BODY_SIZE)  # type: ignore[attr-defined]
+    normal.font.name = FONT_NAME
+    normal.font.size = Pt(BODY_SIZE)
     _set_run_font(normal.element, FONT_NAME)
-    fmt = normal.paragraph_format  # type: ignore[attr-defined]
+    fmt = normal.paragraph_format
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(4)
     fmt.line_spacing = 1.1
@@ -159,24 +160,36 @@ def _first_para(cell: _Cell, text: str, **kwargs: object) -> Paragraph:
     return paragraph
 
 
-def _centred_rule(container: DocxDocument | _Cell, box_cm: float, line_cm: float) -> None:
-    """A short centred horizontal line: the bottom border of an empty, indented paragraph."""
-    side = Cm((box_cm - line_cm) / 2)
+def _centred_rule(container: DocxDocument | _Cell, box_cm: float, line_cm: float,
+                  gap_pt: float = 1) -> None:
+    """A short centred horizontal line under the previous line, as under the national motto.
+
+    Drawn as the top border of an empty paragraph indented to the line's length, whose mark is
+    1 pt high so the line sits right under the text. The border and the mark's size go in
+    first: python-docx then inserts spacing and indents in the order the schema requires.
+    """
     paragraph = container.add_paragraph()
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+                       ("w:color", "auto")):
+        top.set(qn(key), value)
+    borders.append(top)
+    p_pr.append(borders)
+    mark = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    p_pr.append(mark)
+    side = Cm((box_cm - line_cm) / 2)
     fmt = paragraph.paragraph_format
     fmt.left_indent = side
     fmt.right_indent = side
-    fmt.space_before = Pt(0)
-    fmt.space_after = Pt(3)
-    fmt.line_spacing = Pt(3)
-    p_pr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
-                       ("w:color", "auto")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    p_pr.append(borders)
+    fmt.first_line_indent = Cm(0)
+    fmt.space_before = Pt(gap_pt)  # clears the descenders of the line above
+    fmt.space_after = Pt(0)
+    fmt.line_spacing = 1.0
 
 
 def _fixed_table(document: DocxDocument, rows: int, widths_cm: Sequence[float],
@@ -185,11 +198,7 @@ def _fixed_table(document: DocxDocument, rows: int, widths_cm: Sequence[float],
     if grid:
         table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    table.autofit = False  # a fixed layout: the widths below hold in Word and LibreOffice
     for row in table.rows:
         for cell, width in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(width)
@@ -223,20 +232,20 @@ def _cell_text(cell: _Cell, lines: Iterable[str], *, bold: bool = False, italic:
 def _header_block(document: DocxDocument, view: ReportView, number: str) -> None:
     """Issuer on the left, national motto on the right, number and place-date underneath."""
     letterhead = view.letterhead
-    left_w, right_w = 6.6, 9.4
+    left_w, right_w = 6.5, 9.5
     table = _fixed_table(document, 1, (left_w, right_w), grid=False)
     left, right = table.rows[0].cells
     centre = WD_ALIGN_PARAGRAPH.CENTER
     for cell in (left, right):
         cell.paragraphs[0].alignment = centre
-    _first_para(left, letterhead.superior, size=12.5)
-    _para(left, letterhead.issuer, bold=True, size=12.5, align=centre, indent=None, after=0)
-    _centred_rule(left, left_w, 2.4)
+    _first_para(left, letterhead.superior, size=12)
+    _para(left, letterhead.issuer, bold=True, size=12, align=centre, indent=None, after=0)
+    _centred_rule(left, left_w, 2.4, gap_pt=2)
     _para(left, number, size=13, align=centre, indent=None, after=0)
 
-    _first_para(right, NATION, bold=True, size=12.5)
+    _first_para(right, NATION, bold=True, size=12)
     _para(right, MOTTO, bold=True, size=13.5, align=centre, indent=None, after=0)
-    _centred_rule(right, right_w, 5.6)
+    _centred_rule(right, right_w, 5.6, gap_pt=2)
     _para(right, place_and_date(letterhead.place, view.today), italic=True, size=13.5,
           align=centre, indent=None, after=0)
     for cell in (left, right):
@@ -256,7 +265,7 @@ def _title(document: DocxDocument, view: ReportView, title: str, subtitles: Sequ
     if view.data.scope:
         _para(document, f"(Phạm vi: {view.data.scope})", italic=True, size=13, align=centre,
               indent=None, after=0)
-    _centred_rule(document, TEXT_WIDTH_CM, 4.0)
+    _centred_rule(document, TEXT_WIDTH_CM, 4.0, gap_pt=5)
     document.paragraphs[-1].paragraph_format.space_after = Pt(12)
 
 
@@ -267,8 +276,11 @@ def _heading(document: DocxDocument, text: str) -> None:
 def _signature(document: DocxDocument, view: ReportView, recipients: Sequence[str]) -> None:
     """"Nơi nhận" on the left, the signer on the right, as at the end of the plan."""
     letterhead = view.letterhead
-    _para(document, "", after=6)
-    table = _fixed_table(document, 1, (8.0, 8.0), grid=False)
+    document.paragraphs[-1].paragraph_format.keep_with_next = True  # the closing sentence
+    _para(document, "", after=6, keep_with_next=True)
+    table = _fixed_table(document, 1, (8.5, 7.5), grid=False)
+    cant_split = OxmlElement("w:cantSplit")
+    table.rows[0]._tr.get_or_add_trPr().append(cant_split)
     left, right = table.rows[0].cells
     left_p = _first_para(left, "Nơi nhận:", bold=True, italic=True, size=12)
     left_p.paragraph_format.space_after = Pt(0)
@@ -296,8 +308,8 @@ def _to_bytes(document: DocxDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _fmt(day: object) -> str:
-    return day.strftime("%d/%m/%Y") if hasattr(day, "strftime") else "—"
+def _fmt(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 def _where(view: ReportView, issue: Issue) -> str:
@@ -349,7 +361,7 @@ def _issue_paragraphs(document: DocxDocument, view: ReportView, issue: Issue) ->
     if issue.escalate:
         details.append(
             f"Đề nghị chuyển {view.level_name(issue.escalation_level)}: "
-            f"{view.show(issue.escalation_reason) or 'vượt thẩm quyền của thị xã'}"
+            f"{view.show(issue.escalation_reason) or 'vượt thẩm quyền của ' + view.letterhead.town}"
         )
     if issue.answer:
         details.append(f"Kết quả trả lời: {view.show(issue.answer)}")
@@ -424,8 +436,11 @@ def _follow_up(document: DocxDocument, view: ReportView) -> None:
             if not late:
                 continue
             name = view.department_name(code, late[0].representative.department_name)
-            items = ", ".join(f"mục {i.number} (quá {i.overdue_days} ngày làm việc)"
-                              for i in late)
+            by_days: dict[int, list[str]] = {}
+            for issue in late:
+                by_days.setdefault(issue.overdue_days, []).append(issue.number)
+            items = "; ".join(f"mục {', '.join(numbers)} (quá {days} ngày làm việc)"
+                              for days, numbers in sorted(by_days.items(), reverse=True))
             _para(document, f"- {name}: {items}.")
     steps = []
     if view.data.dialogue_date:
@@ -492,14 +507,14 @@ def build_escalations_docx(data: ReportData, *, view: ReportView | None = None) 
                     f" ({sum(i.count for i in escalations)} ý kiến) vượt thẩm quyền giải quyết"
                     f" của {letterhead.town}. {letterhead.issuer_name} tổng hợp, kính đề nghị"
                     " cấp có thẩm quyền xem xét, giải quyết như sau:")
-    widths = (1.1, 7.0, 3.3, 4.6)
+    widths = (1.3, 7.0, 3.2, 4.5)
     heads = ("STT", "Nội dung ý kiến, kiến nghị", "Số người nêu, địa bàn",
              "Lý do đề nghị chuyển cấp trên")
     centre = WD_ALIGN_PARAGRAPH.CENTER
     for number, level in enumerate(view.escalation_levels(), start=1):
         own = [i for i in escalations if (i.escalation_level or "") == level]
         name = view.level_name(level) or "cấp có thẩm quyền"
-        _heading(document, f"{roman(number)}. KIẾN NGHỊ THUỘC THẨM QUYỀN {name.upper()} "
+        _heading(document, f"{roman(number)}. THUỘC THẨM QUYỀN {name.upper()} "
                            f"({len(own)} vấn đề)")
         table = _fixed_table(document, len(own) + 1, widths, grid=True)
         _repeat_header(table)
@@ -510,8 +525,7 @@ def build_escalations_docx(data: ReportData, *, view: ReportView | None = None) 
             department = view.department_name(issue.department,
                                               issue.representative.department_name)
             _cell_text(cells[0], [str(n)], align=centre)
-            _cell_text(cells[1], [view.opinion_text(issue.representative)],
-                       align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+            _cell_text(cells[1], [view.opinion_text(issue.representative)])
             _cell_text(cells[2], [f"{issue.count} người nêu", *view.localities(issue)])
             _cell_text(cells[3], [view.show(issue.escalation_reason) or "—"])
             tail = cells[3].add_paragraph()

@@ -37,32 +37,35 @@ SHEET_ESCALATIONS = "Vượt thẩm quyền"
 SHEET_OVERDUE = "Quá hạn"
 
 DEPARTMENT_HEADERS = (
-    ("STT", 6),
-    ("Nội dung", 62),
-    ("Số người nêu và nguồn", 36),
-    ("Địa bàn", 18),
-    ("Hạn trả lời", 12),
-    ("Trạng thái", 13),
-    ("Nội dung trả lời", 40),
-    ("Ghi chú", 28),
+    ("STT", 5),
+    ("Nội dung", 52),
+    ("Số người nêu và nguồn", 32),
+    ("Địa bàn", 16),
+    ("Hạn trả lời", 11),
+    ("Trạng thái", 12),
+    ("Nội dung trả lời", 36),
+    ("Ghi chú", 20),
 )
 ESCALATION_HEADERS = (
-    ("STT", 6),
-    ("Nội dung", 62),
-    ("Số người nêu và nguồn", 36),
-    ("Địa bàn", 18),
-    ("Cấp giải quyết", 16),
-    ("Lý do chuyển cấp trên", 40),
-    ("Cơ quan tham mưu", 28),
+    ("STT", 5),
+    ("Nội dung", 52),
+    ("Số người nêu và nguồn", 32),
+    ("Địa bàn", 16),
+    ("Cấp giải quyết", 14),
+    ("Lý do chuyển cấp trên", 36),
+    ("Cơ quan tham mưu", 24),
 )
 OVERDUE_HEADERS = (
-    ("STT", 6),
-    ("Cơ quan trả lời", 30),
-    ("Nội dung", 62),
+    ("STT", 5),
+    ("Cơ quan trả lời", 28),
+    ("Nội dung", 60),
     ("Số người nêu", 10),
-    ("Hạn trả lời", 12),
-    ("Số ngày làm việc quá hạn", 14),
+    ("Hạn trả lời", 11),
+    ("Số ngày làm việc quá hạn", 13),
 )
+# Row heights are set here: LibreOffice does not grow rows of wrapped text on its own.
+LINE_HEIGHT_PT = 15.5
+CHARS_PER_WIDTH_UNIT = 1.25  # Times New Roman 12 pt in a column measured in Calibri digits
 
 FONT_NAME = "Times New Roman"
 _THIN = Side(style="thin", color="808080")
@@ -125,6 +128,7 @@ class _SheetWriter:
             cell.fill = _HEADER_FILL
             cell.border = _BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.ws.row_dimensions[self.row].height = 2 * LINE_HEIGHT_PT + 3
         self.ws.freeze_panes = f"A{self.row + 1}"
         self.ws.print_title_rows = f"{self.row}:{self.row}"
         self.row += 1
@@ -144,8 +148,19 @@ class _SheetWriter:
             fill = _STATUS_FILL.get(str(values[status_column]))
             if fill is not None:
                 cells[status_column].fill = fill
+        self._fit_height(values)
         self.row += 1
         return cells
+
+    def _fit_height(self, values: Sequence[Any]) -> None:
+        lines = 1
+        for index, value in enumerate(values):
+            width = self.ws.column_dimensions[get_column_letter(index + 1)].width or 10
+            per_line = max(1, int(width * CHARS_PER_WIDTH_UNIT) - 1)
+            text = "" if value is None else str(value)
+            needed = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+            lines = max(lines, needed)
+        self.ws.row_dimensions[self.row].height = lines * LINE_HEIGHT_PT + 3
 
     def empty(self, text: str) -> None:
         last = get_column_letter(len(self.headers))

@@ -198,8 +198,13 @@ class Abbreviations:
             raise ValueError(f"{path}: {exc}") from exc
 
     @classmethod
-    def load(cls, jurisdiction: str | None = None, data_dir: Path | None = None) -> Abbreviations:
-        """The abbreviations of `jurisdiction` (default: the configured one)."""
+    def load(
+        cls, jurisdiction: str | Path | None = None, data_dir: Path | None = None
+    ) -> Abbreviations:
+        """The abbreviations of `jurisdiction` (a code, default the configured one, or a path
+        to a YAML file)."""
+        if isinstance(jurisdiction, Path):
+            return cls.from_path(jurisdiction)
         settings = get_settings()
         base = (data_dir or settings.data_dir) / (jurisdiction or settings.jurisdiction)
         return cls.from_path(base / "abbreviations.yaml")

@@ -1,5 +1,12 @@
 """The full text repair: encodings, Unicode form, tone marks, look-alikes, spacing.
 
+The steps, in order (each named in `Repaired.fixes` when it changed something):
+newlines, mojibake_cp1252 (UTF-8 read as Windows-1252/Latin-1; first, because its runs would
+otherwise look like legacy codes), c1_controls, zero_width, nfc, tcvn3/vni (per line or
+tab-separated cell), spaces (odd spaces, soft hyphens, control characters), lookalikes,
+tone_marks (the "new" style: hòa, thủy, khỏe), punctuation (quotes, dashes), then spaces and
+punctuation spacing again on the result.
+
 Every opinion passes through here once, so each step is a precompiled regex or a
 `str.translate` table over the whole text, and the costly checks (legacy encodings, mojibake,
 tone marks) only run where a cheap search found something to look at.
