@@ -38,7 +38,7 @@ class Decision:
 @dataclass
 class Hyperparameters:
     category_C: float = 0.5
-    department_C: float = 10.0
+    department_C: float = 30.0
     escalation_C: float = 4.0
     review_confidence: float = 0.6
     review_margin: float = 0.15

@@ -7,7 +7,8 @@ the way opinions are folded and compiles them once per jurisdiction.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -90,11 +91,48 @@ class Facet:
         return frozenset(found)
 
 
+def _marked_words(phrase: str) -> tuple[str, ...]:
+    return tuple(t.lower() for t in TOKEN_RE.findall(unicodedata.normalize("NFC", phrase)))
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """Phrases found on folded text, then checked against their diacritics where the citizen
+    typed them: folded, "Ngô" (a surname) and "ngõ" (a lane) are both "ngo"."""
+
+    regex: re.Pattern[str] | None
+    forms: dict[str, tuple[tuple[str, ...], ...]]  # folded phrase → its spellings, word by word
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> Lexicon:
+        forms: dict[str, set[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            if phrase and not phrase.startswith("re:"):
+                forms.setdefault(fold_tokens(phrase), set()).add(_marked_words(phrase))
+        return cls(phrase_regex(forms), {k: tuple(v) for k, v in forms.items()})
+
+    def __contains__(self, folded: object) -> bool:
+        return folded in self.forms
+
+    def accepts(self, orig: Sequence[str], folded: str) -> bool:
+        """True when tokens `orig` (as typed) spell the folded phrase `folded`: words typed
+        without diacritics match on their folded form, others must match a spelling."""
+        spellings = self.forms.get(folded)
+        if spellings is None:
+            return False
+        return any(
+            len(sp) == len(orig)
+            and all(o.isascii() or o.lower() == w for o, w in zip(orig, sp, strict=True))
+            for sp in spellings
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class PlaceKind:
     kind: str
-    triggers: re.Pattern[str] | None
-    caseless_triggers: re.Pattern[str] | None
+    trigger_forms: Lexicon
+    caseless_numbered: bool
+    before_gazetteer: bool
     descriptors: frozenset[str]
     numbered: bool
     max_words: int
@@ -110,22 +148,28 @@ class Vocabulary:
     lead_words: frozenset[str]
     personal_markers: re.Pattern[str] | None
     local_markers: re.Pattern[str] | None
+    general_markers: re.Pattern[str] | None
+    unnamed_local: frozenset[str]
     synonyms_plain: dict[str, str]
     synonyms_regex: re.Pattern[str] | None
     synonyms_raw: tuple[tuple[re.Pattern[str], str], ...]
     drop_regex: re.Pattern[str] | None
     stopwords: frozenset[str]
     facets: tuple[Facet, ...]
-    titles: re.Pattern[str] | None
-    caseless_titles: re.Pattern[str] | None
+    titles: Lexicon
+    caseless_titles: Lexicon
     household_words: frozenset[str]
-    surnames: frozenset[str]
+    surnames: Lexicon
     middle_names: frozenset[str]
-    name_stop: frozenset[str]
-    boundary: frozenset[str]
+    name_stop: Lexicon
+    boundary: Lexicon
+    name_boundary: Lexicon
     places: tuple[PlaceKind, ...]
+    # (before the gazetteer?, cased?) → one regex over those kinds' triggers, phrase → kinds
+    place_triggers: dict[tuple[bool, bool], tuple[re.Pattern[str] | None,
+                                                  dict[str, tuple[PlaceKind, ...]]]]
     gazetteer: dict[str, tuple[str, str]]  # folded name → (kind, value)
-    gazetteer_regex: re.Pattern[str] | None
+    gazetteer_names: Lexicon
     legal_documents: re.Pattern[str] | None
     case_documents: re.Pattern[str] | None
     dossier_words: re.Pattern[str] | None
@@ -228,37 +272,59 @@ def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) 
         mode = f.get("mode", "disjoint")
         if mode not in ("disjoint", "strict"):
             raise ValueError(f"facet {name}: mode must be disjoint or strict")
-        phrases: dict[str, str] = {}
+        by_phrase: dict[str, str] = {}
         raw_entries: list[tuple[re.Pattern[str], str]] = []
         for value, entries in (f.get("values") or {}).items():
             for e in entries:
                 if e.startswith("re:"):
                     raw_entries.append((re.compile(r"(?<!\S)(?:" + e[3:] + r")(?!\S)"), value))
                 else:
-                    phrases[fold_tokens(e)] = value
-        facets.append(Facet(name, mode, phrase_regex(phrases), phrases, tuple(raw_entries)))
+                    by_phrase[fold_tokens(e)] = value
+        facets.append(Facet(name, mode, phrase_regex(by_phrase), by_phrase, tuple(raw_entries)))
 
     places = []
     for kind, p in (spec.get("places") or {}).items():
         places.append(
             PlaceKind(
                 kind=kind,
-                triggers=phrase_regex(p.get("triggers", [])),
-                caseless_triggers=phrase_regex(p.get("caseless_triggers", [])),
+                trigger_forms=Lexicon.of([*p.get("triggers", []),
+                                          *p.get("caseless_triggers", [])]),
+                caseless_numbered=bool(p.get("caseless_numbered", False)),
+                before_gazetteer=bool(p.get("before_gazetteer", False)),
                 descriptors=_folded_set(p.get("descriptors", [])),
                 numbered=bool(p.get("numbered", False)),
                 max_words=int(p.get("max_words", 3)),
             )
         )
 
+    place_triggers: dict[
+        tuple[bool, bool], tuple[re.Pattern[str] | None, dict[str, tuple[PlaceKind, ...]]]
+    ] = {}
+    for first in (True, False):
+        for cased in (True, False):
+            kinds_of: dict[str, list[PlaceKind]] = {}
+            for kind, p in zip(places, (spec.get("places") or {}).values(), strict=True):
+                if kind.before_gazetteer != first:
+                    continue
+                for phrase in p.get("triggers" if cased else "caseless_triggers", []):
+                    kinds_of.setdefault(fold_tokens(phrase), []).append(kind)
+            place_triggers[(first, cased)] = (
+                phrase_regex(kinds_of),
+                {k: tuple(v) for k, v in kinds_of.items()},
+            )
+
     gazetteer: dict[str, tuple[str, str]] = {}
+    names: list[str] = []
     for name in spec.get("villages", []):
         folded = fold_tokens(name)
         gazetteer[folded] = ("village", folded)
+        names.append(name)
     for code, name in localities:
         gazetteer[fold_tokens(name)] = ("locality", code)
+        names.append(name)
     for name in spec.get("ignore_names", []):
         gazetteer.setdefault(fold_tokens(name), ("ignore", ""))
+        names.append(name)
 
     # Words a lead-in without a colon may consist of besides names and places: "Ông Nguyễn Văn
     # An, thôn Mông Phụ, đề nghị" is a lead-in, "Ông An nộp hồ sơ từ 2019, đề nghị" is not.
@@ -279,22 +345,26 @@ def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) 
         lead_verbs=phrase_regex(lead.get("verbs", [])),
         personal_markers=phrase_regex(markers.get("personal", [])),
         local_markers=phrase_regex(markers.get("local", [])),
+        general_markers=phrase_regex(markers.get("general", [])),
+        unnamed_local=frozenset(markers.get("unnamed_place_kinds", [])),
         synonyms_plain=synonyms_plain,
         synonyms_regex=synonyms_regex,
         synonyms_raw=tuple(raw),
         drop_regex=drop_regex,
         stopwords=_folded_set(data.get("stopwords", [])),
         facets=tuple(facets),
-        titles=phrase_regex(spec.get("titles", [])),
-        caseless_titles=phrase_regex(spec.get("caseless_titles", [])),
+        titles=Lexicon.of(spec.get("titles", [])),
+        caseless_titles=Lexicon.of(spec.get("caseless_titles", [])),
         household_words=_folded_set(spec.get("household_words", [])),
-        surnames=_folded_set(spec.get("surnames", [])),
+        surnames=Lexicon.of(spec.get("surnames", [])),
         middle_names=_folded_set(spec.get("middle_names", [])),
-        name_stop=_folded_set(spec.get("name_stop", [])),
-        boundary=_folded_set(spec.get("boundary", [])),
+        name_stop=Lexicon.of(spec.get("name_stop", [])),
+        boundary=Lexicon.of(spec.get("boundary", [])),
+        name_boundary=Lexicon.of(spec.get("name_boundary", [])),
         places=tuple(places),
+        place_triggers=place_triggers,
         gazetteer=gazetteer,
-        gazetteer_regex=phrase_regex(gazetteer),
+        gazetteer_names=Lexicon.of(names),
         legal_documents=phrase_regex(spec.get("legal_documents", [])),
         case_documents=phrase_regex(spec.get("case_documents", [])),
         dossier_words=phrase_regex(spec.get("dossier_words", [])),

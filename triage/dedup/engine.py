@@ -19,11 +19,11 @@ from triage.dedup.minhash import (
     pairs_within,
     shingles,
     token_hash,
+    unique_sorted,
     word_matrix,
 )
 from triage.dedup.models import DedupItem, DuplicateGroup
 from triage.dedup.rules import GroupState
-
 
 _LEVELS = {"general": 0, "personal": 1, "named": 2}
 _BASE_KINDS = ("person", "parcel", "plot", "dossier", "locality", "date", "document", "amount")
@@ -59,7 +59,9 @@ class PairVerdict:
 
     duplicate: bool
     score: float
-    reason: str  # "exact", "similar", "similarity", "case_level", "facet:<name>", "specific:<kind>"
+    # "exact", "same_content", "similar" (duplicates); "similarity", "case_level",
+    # "facet:<name>", "specific:<kind>" (not)
+    reason: str
 
 
 class Engine:
@@ -148,7 +150,9 @@ class Engine:
             d = self.exact.get(key) if share else None
             if d is None:
                 a = analyse(item, self.config)
-                ck = content_key(a)
+                # Texts with no content words at all ("Đề nghị xem xét, giải quyết") only join
+                # exact copies.
+                ck = content_key(a) if a.content else key
                 d = self.same.get(ck) if share else None
                 if d is None:
                     d = len(self.analyses)
@@ -241,12 +245,15 @@ class Engine:
             self.chars = sp.vstack([self.chars, c], format="csr")
             self.sizes = np.concatenate([self.sizes, sizes])
 
-    def candidates(self) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, within: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Candidate pairs among the new docs and between new and stored docs (buckets)."""
         first = self._new_first
         n_new = len(self._new_valid)
-        codes = pairs_within(self._new_keys, self._new_valid, self.config.neighbours,
-                             self.config.seed)
+        if within:
+            codes = pairs_within(self._new_keys, self._new_valid, self.config.neighbours,
+                                 self.config.seed)
+        else:
+            codes = np.zeros(0, dtype=np.int64)
         left = codes // max(n_new, 1) + first
         right = codes % max(n_new, 1) + first
         if self.keep_buckets:
@@ -273,7 +280,7 @@ class Engine:
             if old_l:
                 ol = np.asarray(old_l, dtype=np.int64)
                 orr = np.asarray(old_r, dtype=np.int64)
-                codes2 = np.unique(ol * (first + n_new) + orr)
+                codes2 = unique_sorted(ol * (first + n_new) + orr)
                 left = np.concatenate([left, codes2 // (first + n_new)])
                 right = np.concatenate([right, codes2 % (first + n_new)])
         return left, right

@@ -14,12 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from triage.dedup.config import TOKEN_RE, DedupConfig, Vocabulary
+from triage.dedup.config import TOKEN_RE, DedupConfig, Lexicon, Vocabulary, default_config
 from triage.dedup.models import DedupItem
 from triage.text import fold
 
 # A capitalised word after one of these starts a sentence, so it says nothing about names.
-_SENTENCE_START = frozenset(". ! ? : ; ( [ \" ' - + * … • ) ]".split()) | {"“", "”", "–", "—"}
+_SENTENCE_START = frozenset(
+    [".", "!", "?", ":", ";", "(", "[", '"', "'", "-", "+", "*", "…", "•", ")", "]", "“", "”",
+     "–", "—"]
+)
 _NUMBER_RE = re.compile(r"\d+[a-z]?$|[a-z]?\d+$")
 _LONG_DIGITS_RE = re.compile(r"(?<!\S)\d{9,}(?!\S)")
 _DATE_RE = re.compile(
@@ -104,7 +107,7 @@ def _fold_token(token: str) -> str:
 class _Span:
     """A run of tokens with their original and folded forms, and the folded token string."""
 
-    __slots__ = ("consumed", "low", "n", "orig", "starts", "text")
+    __slots__ = ("consumed", "low", "n", "orig", "starts", "text", "unnamed")
 
     def __init__(self, orig: list[str], low: list[str]) -> None:
         self.orig = orig
@@ -118,6 +121,7 @@ class _Span:
             pos += len(t) + 1
         self.starts = starts
         self.consumed: set[int] = set()
+        self.unnamed: set[str] = set()  # place words without a name ("ở thôn", "của xóm")
 
     def at(self, pos: int) -> int:
         """Index of the token that contains character `pos` of the token string."""
@@ -212,9 +216,9 @@ def _documents(span: _Span, vocab: Vocabulary) -> set[str]:
             ident, j = _read_id(span, end)
             if not ident and j < span.n and _is_number(span.low[j]):
                 ident, j = span.low[j], j + 1  # "luật đất đai 2013"
-            if not ident and end + 1 < span.n and span.low[end] == "nam":
-                if _is_number(span.low[end + 1]):
-                    ident, j = span.low[end + 1], end + 2
+            if (not ident and end + 1 < span.n and span.low[end] == "nam"
+                    and _is_number(span.low[end + 1])):
+                ident, j = span.low[end + 1], end + 2
             if not ident:
                 continue
             # A date right after a citation is the document's.
@@ -263,10 +267,9 @@ def _parcels(span: _Span) -> set[tuple[str, str]]:
         k = span.at(m.start())
         if k in span.consumed:
             continue
-        if m.group(0).startswith("to ") and not m.group(0).startswith(("to ban do", "to bd")):
-            # A bare "tờ 7" is a map sheet only next to a parcel number.
-            if not any(abs(k - h[1]) <= 2 for h in hits):
-                continue
+        bare = m.group(0).startswith("to ") and not m.group(0).startswith(("to ban do", "to bd"))
+        if bare and not any(abs(k - h[1]) <= 2 for h in hits):
+            continue  # a bare "tờ 7" is a map sheet only next to a parcel number
         sheets.append((k, span.at(m.start(1)) + 1, m.group(1)))
     out: set[tuple[str, str]] = set()
     for first, last, number in hits:
@@ -314,27 +317,45 @@ def _amounts(span: _Span, vocab: Vocabulary) -> set[int]:
     return out
 
 
-def _gazetteer(span: _Span, vocab: Vocabulary, cased: bool) -> tuple[set[tuple[str, str]], set[str]]:
+def _gazetteer(
+    span: _Span, vocab: Vocabulary, cased: bool
+) -> tuple[set[tuple[str, str]], set[str]]:
     places: set[tuple[str, str]] = set()
     localities: set[str] = set()
-    if vocab.gazetteer_regex is None:
+    names = vocab.gazetteer_names
+    if names.regex is None:
         return places, localities
-    for m in vocab.gazetteer_regex.finditer(span.text):
+    for m in names.regex.finditer(span.text):
         k = span.at(m.start())
+        end = span.at(m.end() - 1) + 1
         if k in span.consumed or (cased and not span.orig[k][:1].isupper()):
+            continue
+        if not names.accepts(span.orig[k:end], m.group(0)):
             continue
         kind, value = vocab.gazetteer[m.group(0)]
         if kind == "locality":
             localities.add(value)
         elif kind != "ignore":
             places.add((kind, value))
-        span.take(k, span.at(m.end() - 1) + 1)
+        span.take(k, end)
     return places, localities
 
 
-def _name_run(span: _Span, k: int, limit: int, cased: bool, vocab: Vocabulary) -> int:
+def _stop_name(span: _Span, k: int, vocab: Vocabulary) -> bool:
+    """True when a name cannot start at k ("ông Chủ tịch", "bà con")."""
+    stop = vocab.name_stop
+    return stop.accepts(span.orig[k : k + 1], span.low[k]) or (
+        k + 1 < span.n and stop.accepts(span.orig[k : k + 2], " ".join(span.low[k : k + 2]))
+    )
+
+
+def _name_run(
+    span: _Span, k: int, limit: int, cased: bool, vocab: Vocabulary,
+    boundary: Lexicon | None = None,
+) -> int:
     """End (exclusive) of a place or person name starting at k, k when there is none."""
-    low, n = span.low, span.n
+    low, orig, n = span.low, span.orig, span.n
+    stop = vocab.boundary if boundary is None else boundary
     j = k
     if cased:
         while j < n and j - k < limit and span.capitalised(j) and j not in span.consumed:
@@ -344,73 +365,91 @@ def _name_run(span: _Span, k: int, limit: int, cased: bool, vocab: Vocabulary) -
             j < n
             and j - k < limit
             and low[j].isalpha()
-            and low[j] not in vocab.boundary
-            and low[j] not in vocab.stopwords
+            and not stop.accepts(orig[j : j + 1], low[j])
             and j not in span.consumed
         ):
             j += 1
-    if j > k and (low[k] in vocab.name_stop or " ".join(low[k : k + 2]) in vocab.name_stop):
+    if j > k and _stop_name(span, k, vocab):
         return k
     return j
 
 
-def _places(span: _Span, vocab: Vocabulary, cased: bool) -> set[tuple[str, str]]:
+def _places(
+    span: _Span, vocab: Vocabulary, cased: bool, first: bool
+) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
-    for kind in vocab.places:
-        regex = kind.triggers if cased else kind.caseless_triggers
-        if regex is None:
-            continue
-        for m in regex.finditer(span.text):
+    regex, kinds = vocab.place_triggers[(first, cased)]
+    if regex is None:
+        return out
+    for m in regex.finditer(span.text):
+        phrase = m.group(0)
+        for kind in kinds[phrase]:
             k = span.at(m.start())
+            j = span.after(m.end() + 1)
             if k in span.consumed:
                 continue
-            j = span.after(m.end() + 1)
+            if phrase in kind.trigger_forms and not kind.trigger_forms.accepts(
+                span.orig[k:j], phrase
+            ):
+                continue  # "Ngô" is not "ngõ"
             skipped = 0
             while j < span.n and span.low[j] in kind.descriptors and skipped < 5:
                 j += 1
                 skipped += 1
-            if j < span.n and span.low[j] == "so" and j + 1 < span.n and _is_number(span.low[j + 1]):
+            if j + 1 < span.n and span.low[j] == "so" and _is_number(span.low[j + 1]):
                 j += 1
             if j >= span.n or j in span.consumed:
+                span.unnamed.add(kind.kind)
                 continue
             if _is_number(span.low[j]):
                 out.add((kind.kind, span.low[j]))
                 span.take(k, j + 1)
                 continue
-            if kind.numbered:
+            if kind.numbered or (kind.caseless_numbered and not cased):
                 continue
             limit = kind.max_words if cased else min(kind.max_words, 2)
             end = _name_run(span, j, limit, cased, vocab)
             if end == j:
+                span.unnamed.add(kind.kind)
                 continue
             if end < span.n and _is_number(span.low[end]):
-                end += 1  # "Vành Đai 4", "Khu 7"
+                end += 1  # "Khu 7"
+            elif (cased and end + 1 < span.n and span.low[end].isalpha()
+                  and not vocab.boundary.accepts(span.orig[end : end + 1], span.low[end])
+                  and _is_number(span.low[end + 1])):
+                end += 2  # "Vành đai 4"
             out.add((kind.kind, " ".join(span.low[j:end])))
             span.take(k, end)
     return out
+
+
+def _is_surname(span: _Span, k: int, vocab: Vocabulary) -> bool:
+    return vocab.surnames.accepts(span.orig[k : k + 1], span.low[k])
 
 
 def _persons(span: _Span, vocab: Vocabulary, cased: bool) -> set[str]:
     out: set[str] = set()
     low, n = span.low, span.n
     titles = vocab.titles if cased else vocab.caseless_titles
-    if titles is not None:
-        for m in titles.finditer(span.text):
+    if titles.regex is not None:
+        for m in titles.regex.finditer(span.text):
             k = span.at(m.start())
             j = span.after(m.end() + 1)
             if k in span.consumed or j >= n or j in span.consumed:
                 continue
+            if not titles.accepts(span.orig[k:j], m.group(0)):
+                continue  # "ống" is not "ông"
             if cased:
                 end = _name_run(span, j, 4, True, vocab)
-            elif low[j] in vocab.surnames:
-                end = _name_run(span, j + 1, 3, False, vocab)
+            elif _is_surname(span, j, vocab):
+                end = _name_run(span, j + 1, 3, False, vocab, vocab.name_boundary)
                 if (end == j + 2 and low[j + 1] in vocab.middle_names and end < n
                         and low[end].isalpha() and end not in span.consumed):
                     end += 1  # "nguyen van tu": the given name may look like a common word
                 end = end if end > j + 1 else j
             elif k > 0 and (low[k - 1] in vocab.household_words or
                             " ".join(low[max(0, k - 2):k]) in vocab.household_words):
-                end = _name_run(span, j, 1, False, vocab)
+                end = _name_run(span, j, 1, False, vocab, vocab.name_boundary)
             else:
                 end = j
             if end > j:
@@ -419,7 +458,7 @@ def _persons(span: _Span, vocab: Vocabulary, cased: bool) -> set[str]:
     if cased:
         # "hộ Nguyễn Văn An", "của Trần Thị Bình": a surname and at least two capitalised words.
         for k in range(n):
-            if k in span.consumed or low[k] not in vocab.surnames or not span.capitalised(k):
+            if k in span.consumed or not span.capitalised(k) or not _is_surname(span, k, vocab):
                 continue
             end = _name_run(span, k, 4, True, vocab)
             if end - k >= 2:
@@ -443,9 +482,10 @@ def _extract(span: _Span, vocab: Vocabulary, cased: bool) -> dict[str, set[objec
     put("plot", _plots(span))
     put("date", _dates(span))
     put("amount", _amounts(span, vocab))
-    places, localities = _gazetteer(span, vocab, cased)
+    places = _places(span, vocab, cased, True)
+    named, localities = _gazetteer(span, vocab, cased)
     put("locality", localities)
-    places |= _places(span, vocab, cased)
+    places |= named | _places(span, vocab, cased, False)
     for kind, name in places:
         put(kind, [name])
     put("person", _persons(span, vocab, cased))
@@ -514,13 +554,12 @@ def _facets(text: str, vocab: Vocabulary) -> tuple[tuple[str, frozenset[str]], .
 def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
     vocab = config.vocabulary
     text = unicodedata.normalize("NFC", item.expanded or item.text)
-    orig: list[str] = []
-    low: list[str] = []
-    for t in TOKEN_RE.findall(text):
-        f = _fold_token(t)
-        if f:
-            orig.append(t)
-            low.append(f)
+    orig = TOKEN_RE.findall(text)
+    low = TOKEN_RE.findall(fold(text))
+    if len(low) != len(orig) or not all(low):  # folding moved a token boundary: word by word
+        pairs = [(t, _fold_token(t)) for t in orig]
+        orig = [t for t, f in pairs if f]
+        low = [f for _, f in pairs if f]
     cased = _is_cased(orig)
     whole = _Span(orig, low)
     lead_end = _lead_in_end(whole, config, cased)
@@ -531,9 +570,12 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
 
     lead_text = " ".join(low[:lead_end])
     personal = bool(vocab.personal_markers and vocab.personal_markers.search(body.text))
-    if lead_end and vocab.personal_subjects and vocab.personal_subjects.match(lead_text):
-        personal = True
-    local = bool(vocab.local_markers and vocab.local_markers.search(body.text))
+    if (lead_end and vocab.personal_subjects and vocab.personal_subjects.match(lead_text)
+            and not (vocab.general_markers and vocab.general_markers.search(body.text))):
+        personal = True  # "Hộ ông A kiến nghị: …" speaks of its own case unless it says "các hộ"
+    local = bool(vocab.local_markers and vocab.local_markers.search(body.text)) or bool(
+        body.unnamed & vocab.unnamed_local
+    )
     if lead_end and (personal or local):
         lead = _extract(_Span(orig[:lead_end], low[:lead_end]), vocab, cased)
         place_kinds = {p.kind for p in vocab.places} | {"locality"}
@@ -574,6 +616,4 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
 
 def specifics(item: DedupItem, config: DedupConfig | None = None) -> Specifics:
     """The specifics of one opinion (names, parcels, dossiers, places, dates...)."""
-    from triage.dedup.config import default_config
-
     return analyse(item, config or default_config()).specifics

@@ -98,7 +98,7 @@ class DuplicateIndex:
         engine = index._engine
         # An exact copy may have been moved to another group by a reviewer: no sharing of docs.
         docs = engine.add_docs(stored, share=False)
-        engine.candidates()  # files the stored docs into the LSH buckets
+        engine.candidates(within=False)  # files the stored docs into the LSH buckets
         first_doc: dict[str, int] = {}
         for item, d in zip(stored, docs, strict=True):
             key = assignments[item.id]

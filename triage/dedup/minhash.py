@@ -19,6 +19,18 @@ _COLS = 2**31 - 1
 _CHUNK_SHINGLES = 200_000
 
 
+def unique_sorted(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values; numpy 2's hash-based np.unique is far slower on large int64
+    arrays than a sort."""
+    if len(a) == 0:
+        return a
+    s = np.sort(a)
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
 def token_hash(token: str) -> int:
     return zlib.crc32(token.encode("utf-8"))
 
@@ -121,13 +133,13 @@ def pairs_within(
             found.append(lo * n + hi)
     if not found:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(found))
+    return unique_sorted(np.concatenate(found))
 
 
 def row_sums(m: sp.csr_matrix) -> np.ndarray:
     """Row sums without the dense column vector scipy would build (columns are 2**31 wide)."""
     rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-    return np.bincount(rows, weights=m.data, minlength=m.shape[0])
+    return np.bincount(rows, weights=m.data, minlength=m.shape[0]).astype(np.float64)
 
 
 def word_matrix(token_ids: np.ndarray, offsets: np.ndarray) -> sp.csr_matrix:
@@ -186,7 +198,7 @@ def pair_scores(
     for s in range(0, len(left), chunk):
         a, b = left[s : s + chunk], right[s : s + chunk]
         inter = row_sums(words[a].multiply(words[b]).tocsr())
-        union = sizes[a] + sizes[b] - inter
+        union = (sizes[a] + sizes[b] - inter).astype(np.float64)
         jac = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
         cos = row_sums(chars[a].multiply(chars[b]).tocsr())
         out[s : s + chunk] = word_weight * jac + char_weight * np.minimum(cos, 1.0)

@@ -88,11 +88,11 @@ class GroupState:
         for name, theirs in other.facets.items():
             if name not in self.facets and modes.get(name) == "strict" and any(theirs):
                 return f"facet:{name}"
-        for kind, sets in self.kinds.items():
+        for kind, ksets in self.kinds.items():
             theirs_k = other.kinds.get(kind)
             if not theirs_k:
                 continue
-            for a_set in sets:
+            for a_set in ksets:
                 for b_set in theirs_k:
                     if not sets_compatible(kind, a_set, b_set):
                         return f"specific:{kind}"

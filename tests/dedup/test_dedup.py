@@ -1,0 +1,399 @@
+"""Duplicate detection on small, realistic opinions (Sơn Tây 2023)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from triage.dedup import (
+    DedupConfig,
+    DedupItem,
+    DuplicateGroup,
+    DuplicateIndex,
+    default_config,
+    explain_pair,
+    group_duplicates,
+    specifics,
+)
+from triage.jurisdiction import default_jurisdiction
+from triage.text import fold
+
+_NORMALISER: Any = None
+try:  # the one normaliser; until it lands, items are folded by hand
+    from triage.text import Normaliser
+
+    _NORMALISER = Normaliser.for_jurisdiction(default_jurisdiction())
+except (ImportError, AttributeError):  # pragma: no cover - depends on triage.text's progress
+    pass
+
+
+def make_items(texts: Sequence[str], prefix: str = "o") -> list[DedupItem]:
+    """Items as the pipeline builds them: repaired, expanded and folded by the normaliser."""
+    items = []
+    for k, text in enumerate(texts, 1):
+        if _NORMALISER is not None:
+            n = _NORMALISER(text)
+            items.append(DedupItem(f"{prefix}{k}", n.repaired, n.expanded, n.folded))
+        else:
+            items.append(DedupItem(f"{prefix}{k}", text, text, " ".join(fold(text).split())))
+    return items
+
+
+def item(text: str, item_id: str = "x") -> DedupItem:
+    return make_items([text], prefix=item_id)[0]
+
+
+def partition(groups: Sequence[DuplicateGroup]) -> list[set[str]]:
+    return [set(g.members) for g in groups]
+
+
+def together(groups: Sequence[DuplicateGroup], *ids: str) -> bool:
+    return any(set(ids) <= members for members in partition(groups))
+
+
+# -- exact duplicates --------------------------------------------------------------------------
+
+ONE_REQUEST = "Đề nghị đẩy nhanh cấp giấy chứng nhận lần đầu cho các hộ dân thôn Mông Phụ"
+
+
+def test_exact_copies_in_any_spelling_are_one_group() -> None:
+    texts = [
+        ONE_REQUEST,
+        fold(ONE_REQUEST),  # typed without diacritics
+        ONE_REQUEST.upper(),
+        unicodedata.normalize("NFD", ONE_REQUEST),  # decomposed Unicode
+        "Đề nghị đẩy nhanh cấp GCN lần đầu cho các hộ dân thôn Mông Phụ.",  # abbreviation
+        "Đề nghị giảm tiền sử dụng đất khi cấp giấy chứng nhận lần đầu",
+    ]
+    groups = group_duplicates(make_items(texts))
+    assert partition(groups) == [{"o1", "o2", "o3", "o4", "o5"}, {"o6"}]
+
+
+def test_legacy_encoded_copy_joins_its_original() -> None:
+    tcvn3 = "§Ò nghÞ ®Èy nhanh cÊp giÊy chøng nhËn lÇn ®Çu cho c¸c hé d©n th«n M«ng Phô"
+    if _NORMALISER is None or _NORMALISER(tcvn3).repaired != ONE_REQUEST:
+        pytest.skip("the normaliser does not repair TCVN3 yet")
+    groups = group_duplicates(make_items([ONE_REQUEST, tcvn3]))
+    assert partition(groups) == [{"o1", "o2"}]
+    verdict = explain_pair(item(ONE_REQUEST, "a"), item(tcvn3, "b"))
+    assert verdict.duplicate and verdict.reason == "exact"
+
+
+# -- paraphrases -------------------------------------------------------------------------------
+
+PARAPHRASES = [
+    [
+        "Đề nghị đẩy nhanh cấp sổ đỏ lần đầu cho các hộ sử dụng đất ổn định",
+        "Đề nghị thị xã sớm cấp GCN lần đầu cho hộ dân đã sử dụng đất ổn định lâu năm",
+        "de nghi khan truong cap so do lan dau cho cac ho dan su dung dat on dinh",
+    ],
+    [
+        "Thủ tục sang tên sổ đỏ hiện nay quá rườm rà, đề nghị đơn giản hóa",
+        "Đề nghị đơn giản hóa thủ tục sang tên GCN vì hiện nay rất rườm rà, phức tạp",
+    ],
+    [
+        "Đề nghị hướng dẫn thủ tục tách thửa đất ở để chia cho các con",
+        "Xin hỏi thủ tục tách thửa đất ở để chia cho con như thế nào?",
+    ],
+    [
+        "Tiền sử dụng đất khi cấp GCN lần đầu quá cao, đề nghị xem xét giảm cho người dân",
+        "de nghi giam tien su dung dat khi cap so do lan dau",
+    ],
+]
+
+
+def test_paraphrases_of_one_request_group_and_requests_stay_apart() -> None:
+    texts = [t for block in PARAPHRASES for t in block]
+    groups = group_duplicates(make_items(texts))
+    expected, k = [], 1
+    for block in PARAPHRASES:
+        expected.append({f"o{k + j}" for j in range(len(block))})
+        k += len(block)
+    assert partition(groups) == expected
+
+
+def test_a_named_case_in_other_words_is_one_group() -> None:
+    texts = [
+        "Hộ ông Nguyễn Văn An thôn Mông Phụ nộp hồ sơ cấp GCN lần đầu từ năm 2019 đến nay "
+        "chưa được cấp",
+        "Ông Nguyễn Văn An, thôn Mông Phụ, nộp hồ sơ đề nghị cấp sổ đỏ lần đầu từ năm 2019 "
+        "nhưng đến nay vẫn chưa được cấp",
+    ]
+    assert partition(group_duplicates(make_items(texts))) == [{"o1", "o2"}]
+
+
+def test_the_speaker_in_a_lead_in_does_not_make_a_general_request_a_case() -> None:
+    texts = [
+        "Cử tri thôn Mông Phụ phản ánh: đề nghị đẩy nhanh cấp GCN lần đầu cho các hộ dân",
+        "Ông Kiều Văn Hùng (tổ 5) kiến nghị: đề nghị đẩy nhanh cấp GCN lần đầu cho các hộ dân",
+        "Đề nghị đẩy nhanh cấp giấy chứng nhận lần đầu cho các hộ dân",
+    ]
+    assert partition(group_duplicates(make_items(texts))) == [{"o1", "o2", "o3"}]
+
+
+def test_a_question_asked_in_the_first_person_is_still_a_general_request() -> None:
+    texts = ["toi xin hoi thu tuc sang ten so do can nhung giay to gi",
+             "Xin hỏi thủ tục sang tên sổ đỏ cần những giấy tờ gì?"]
+    assert partition(group_duplicates(make_items(texts))) == [{"o1", "o2"}]
+
+
+def test_texts_without_content_words_only_join_exact_copies() -> None:
+    texts = ["Đề nghị xem xét, giải quyết", "Kiến nghị giải quyết", "đề nghị xem xét giải quyết"]
+    assert partition(group_duplicates(make_items(texts))) == [{"o1", "o3"}, {"o2"}]
+
+
+# -- different requests on one topic -----------------------------------------------------------
+
+DIFFERENT_REQUESTS = [
+    ("Đề nghị giảm tiền sử dụng đất khi cấp GCN lần đầu", "Đề nghị đẩy nhanh cấp GCN lần đầu"),
+    ("Đề nghị hướng dẫn thủ tục cấp GCN lần đầu cho hộ gia đình",
+     "Đề nghị hướng dẫn thủ tục sang tên GCN cho hộ gia đình"),
+    ("Đất đã có sổ đỏ muốn tách thửa thì thủ tục thế nào",
+     "Đất chưa có sổ đỏ muốn tách thửa thì thủ tục thế nào"),
+    ("Đề nghị sớm cấp GCN lần đầu cho các hộ có đất giãn dân",
+     "Đề nghị sớm cấp GCN lần đầu cho các hộ có đất xen kẹt"),
+    ("Thuế thu nhập cá nhân khi chuyển nhượng đất còn cao, đề nghị giảm",
+     "Lệ phí trước bạ khi chuyển nhượng đất còn cao, đề nghị giảm"),
+    ("Xin hướng dẫn thủ tục thừa kế quyền sử dụng đất",
+     "Xin hướng dẫn thủ tục tặng cho quyền sử dụng đất"),
+    ("Sổ đỏ bị mất, đề nghị hướng dẫn thủ tục cấp lại",
+     "Sổ đỏ bị sai tên, đề nghị hướng dẫn thủ tục đính chính"),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), DIFFERENT_REQUESTS)
+def test_different_requests_on_one_topic_are_not_merged(first: str, second: str) -> None:
+    groups = group_duplicates(make_items([first, second]))
+    assert len(groups) == 2
+    assert not explain_pair(item(first, "a"), item(second, "b")).duplicate
+
+
+# -- specifics ---------------------------------------------------------------------------------
+
+DIFFERENT_CASES = [
+    ("Hộ ông Nguyễn Văn An thôn Mông Phụ nộp hồ sơ cấp GCN từ năm 2019 đến nay chưa được cấp",
+     "Hộ ông Trần Văn Bình thôn Mông Phụ nộp hồ sơ cấp GCN từ năm 2019 đến nay chưa được cấp",
+     "specific:person"),
+    ("Thửa đất số 125 tờ bản đồ số 7 của gia đình tôi chưa được cấp GCN",
+     "Thửa đất số 126 tờ bản đồ số 7 của gia đình tôi chưa được cấp GCN", "specific:parcel"),
+    ("Khu đất giãn dân thôn Mông Phụ giao từ năm 2005 chưa được cấp GCN",
+     "Khu đất giãn dân thôn Đông Sàng giao từ năm 2005 chưa được cấp GCN", "specific:village"),
+    ("Gia đình tôi nộp hồ sơ từ ngày 12/3/2021 đến nay chưa được cấp sổ đỏ",
+     "Gia đình tôi nộp hồ sơ từ ngày 5/8/2022 đến nay chưa được cấp sổ đỏ", "specific:date"),
+    ("Đề nghị cấp GCN cho các hộ dân ở tổ dân phố số 3 phường Trung Hưng",
+     "Đề nghị cấp GCN cho các hộ dân ở tổ dân phố số 5 phường Trung Hưng",
+     "specific:residential_group"),
+    ("Hồ sơ số 1234/2022 nộp tại bộ phận một cửa đã quá hạn mà chưa có kết quả",
+     "Hồ sơ số 5678/2022 nộp tại bộ phận một cửa đã quá hạn mà chưa có kết quả",
+     "specific:dossier"),
+    # The lead-in names the village, and the body speaks of "the village's" relief land.
+    ("Cử tri thôn Mông Phụ phản ánh: khu đất giãn dân của thôn chưa được cấp GCN",
+     "Cử tri thôn Đông Sàng phản ánh: khu đất giãn dân của thôn chưa được cấp GCN",
+     "specific:village"),
+    # The speaker tells of his own family's dossier: two speakers, two cases.
+    ("Ông Nguyễn Văn An (tổ 5) kiến nghị: gia đình tôi nộp hồ sơ cấp GCN từ năm 2019 đến nay "
+     "chưa được cấp",
+     "Bà Lê Thị Hoa (tổ 7) kiến nghị: gia đình tôi nộp hồ sơ cấp GCN từ năm 2019 đến nay "
+     "chưa được cấp", "specific:"),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "reason"), DIFFERENT_CASES)
+def test_same_wording_about_different_cases_stays_apart(first: str, second: str,
+                                                        reason: str) -> None:
+    assert len(group_duplicates(make_items([first, second]))) == 2
+    verdict = explain_pair(item(first, "a"), item(second, "b"))
+    assert not verdict.duplicate
+    assert verdict.reason.startswith(reason)
+    assert verdict.score > 0.6  # alike in wording: only the specifics tell them apart
+
+
+def test_a_general_request_is_not_a_duplicate_of_a_named_case() -> None:
+    general = "Đề nghị đẩy nhanh cấp GCN lần đầu cho các hộ dân"
+    named = [
+        "Đề nghị đẩy nhanh cấp GCN lần đầu cho các hộ dân thôn Đoài Giáp",
+        "Đề nghị đẩy nhanh cấp GCN lần đầu cho hộ ông Phùng Văn Tâm",
+        "Gia đình tôi đề nghị đẩy nhanh cấp GCN lần đầu",
+    ]
+    groups = group_duplicates(make_items([general, *named]))
+    assert partition(groups) == [{"o1"}, {"o2"}, {"o3"}, {"o4"}]
+    assert explain_pair(item(general, "a"), item(named[0], "b")).reason == "case_level"
+
+
+def test_a_chain_cannot_join_two_conflicting_cases() -> None:
+    texts = [
+        "Hộ ông Nguyễn Văn An thôn Mông Phụ có thửa đất số 125 chưa được cấp GCN lần đầu",
+        "Hộ ông Nguyễn Văn An thôn Mông Phụ có thửa đất chưa được cấp GCN lần đầu",
+        "Hộ ông Nguyễn Văn An thôn Mông Phụ có thửa đất số 130 chưa được cấp GCN lần đầu",
+    ]
+    groups = group_duplicates(make_items(texts))
+    assert not together(groups, "o1", "o3")
+    assert sum(len(g.members) for g in groups) == 3
+
+
+# -- the groups themselves ---------------------------------------------------------------------
+
+
+def test_every_item_is_in_exactly_one_group_with_an_earliest_member_as_representative() -> None:
+    texts = [t for block in PARAPHRASES for t in block] + [a for a, _, _ in DIFFERENT_CASES]
+    texts += [ONE_REQUEST, fold(ONE_REQUEST)]
+    items = make_items(texts)
+    groups = group_duplicates(items, group_prefix="b3-c")
+    members = [m for g in groups for m in g.members]
+    assert sorted(members) == sorted(it.id for it in items)
+    position = {it.id: k for k, it in enumerate(items)}
+    for g in groups:
+        assert g.representative == g.members[0]
+        assert [position[m] for m in g.members] == sorted(position[m] for m in g.members)
+        assert g.count == len(g.members)
+    firsts = [position[g.members[0]] for g in groups]
+    assert firsts == sorted(firsts)
+    assert [g.id for g in groups[:3]] == ["b3-c01", "b3-c02", "b3-c03"]
+
+
+def test_empty_batch_and_duplicate_ids() -> None:
+    assert group_duplicates([]) == []
+    twice = [item("Đề nghị sớm cấp sổ đỏ", "o1"), item("Đề nghị giảm thuế", "o1")]
+    with pytest.raises(ValueError, match="o1"):
+        group_duplicates(twice)
+
+
+def test_thresholds_come_from_the_data_file() -> None:
+    data = default_jurisdiction().load_yaml("dedup.yaml")
+    config = default_config()
+    assert config.threshold == data["similarity"]["threshold"]
+    strict = DedupConfig.from_mapping({**data, "similarity": {**data["similarity"],
+                                                              "threshold": 0.99}})
+    pair = make_items(PARAPHRASES[0][:2])
+    assert len(group_duplicates(pair, config=config)) == 1
+    assert len(group_duplicates(pair, config=strict)) == 2
+
+
+# -- specifics() -------------------------------------------------------------------------------
+
+
+def test_parcel_numbers_in_their_usual_forms() -> None:
+    for text in ("Thửa số 125 tờ bản đồ số 7 chưa được cấp sổ",
+                 "thửa 125 tờ bản đồ 7 chưa được cấp sổ",
+                 "Tờ bản đồ số 7, thửa đất số 125 chưa được cấp sổ",
+                 "Thửa 125 TBĐ 7 chưa được cấp sổ"):
+        assert specifics(item(text)).parcels == {("125", "7")}, text
+    assert specifics(item("Thửa đất số 125 của gia đình tôi")).parcels == {("125", "")}
+
+
+def test_dates_but_not_the_dates_of_laws() -> None:
+    s = specifics(item("Nộp hồ sơ ngày 12/3/2021, hẹn tháng 5/2022, đất sử dụng từ năm 1990"))
+    assert s.dates == {(2021, 3, 12), (2022, 5, 0), (1990, 0, 0)}
+    law = specifics(item("Theo Nghị định 43/2014/NĐ-CP ngày 15/5/2014 thì phải nộp tiền"))
+    assert law.dates == frozenset()
+
+
+def test_names_and_households() -> None:
+    s = specifics(item("Hộ ông Nguyễn Văn An và bà Trần Thị Bình thôn Mông Phụ đề nghị được "
+                       "cấp GCN"))
+    assert s.persons == {"nguyen van an", "tran thi binh"}
+    assert s.strong and ("village", "mong phu") in s.places
+    caseless = specifics(item("nha ong nguyen van tu o thon doai giap chua dc cap so do"))
+    assert caseless.persons == {"nguyen van tu"}
+    assert ("village", "doai giap") in caseless.places
+    assert specifics(item("Bà con nhân dân đề nghị sớm cấp sổ đỏ")).persons == frozenset()
+    assert not specifics(item("Đề nghị ông Chủ tịch UBND thị xã sớm cấp sổ đỏ")).persons
+
+
+def test_a_surname_is_not_a_place_word_where_diacritics_tell_them_apart() -> None:
+    s = specifics(item("Hộ ông Ngô Văn Sơn ở ngõ 5 phố Chùa Thông đề nghị được cấp GCN"))
+    assert s.persons == {"ngo van son"}
+    assert ("street", "5") in s.places
+    village = specifics(item("Khu đất giãn dân của thôn Phượng Khê chưa được cấp GCN"))
+    assert ("village", "phuong khe") in village.places  # "Phượng", not "phường"
+
+
+def test_places_dossiers_and_amounts() -> None:
+    s = specifics(item("Khu đất giãn dân Đồng Bông, tổ dân phố số 5, phường Trung Hưng, hồ sơ "
+                       "số 1234/2022, đã nộp 50 triệu đồng"))
+    assert ("area", "dong bong") in s.places
+    assert ("residential_group", "5") in s.places
+    assert s.localities == {"trung_hung"}
+    assert s.dossiers == {"1234/2022"}
+    assert s.amounts == {50_000_000}
+    general = specifics(item("Đề nghị đẩy nhanh cấp GCN lần đầu cho các hộ dân"))
+    assert general.empty and not general.strong
+
+
+def test_the_lead_in_counts_only_when_the_body_refers_to_it() -> None:
+    speaker = specifics(item("Ông Nguyễn Văn An (tổ 5) kiến nghị: đề nghị đẩy nhanh cấp GCN"))
+    assert speaker.empty
+    own = specifics(item("Ông Nguyễn Văn An (tổ 5) kiến nghị: gia đình tôi chưa được cấp GCN"))
+    assert own.persons == {"nguyen van an"} and own.personal
+
+
+# -- DuplicateIndex ----------------------------------------------------------------------------
+
+BATCH_1 = [
+    "Đề nghị đẩy nhanh cấp sổ đỏ lần đầu cho các hộ sử dụng đất ổn định",
+    "Hộ ông Nguyễn Văn An thôn Mông Phụ nộp hồ sơ cấp GCN từ năm 2019 đến nay chưa được cấp",
+    "Hộ ông Trần Văn Bình thôn Mông Phụ nộp hồ sơ cấp GCN từ năm 2019 đến nay chưa được cấp",
+]
+BATCH_2 = [
+    "Đề nghị thị xã sớm cấp GCN lần đầu cho hộ dân đã sử dụng đất ổn định lâu năm",
+    "Ông Nguyễn Văn An, thôn Mông Phụ, nộp hồ sơ đề nghị cấp sổ đỏ lần đầu từ năm 2019 nhưng "
+    "đến nay vẫn chưa được cấp",
+    "Đề nghị giảm lệ phí trước bạ khi cha mẹ tặng cho đất cho con",
+]
+
+
+def test_index_joins_new_opinions_to_existing_groups() -> None:
+    index = DuplicateIndex(key_prefix="g")
+    first = index.add(make_items(BATCH_1, prefix="a"))
+    assert len(set(first.values())) == 3
+    second = index.add(make_items(BATCH_2, prefix="b"))
+    assert second["b1"] == first["a1"]
+    assert second["b2"] == first["a2"]
+    assert second["b3"] not in first.values()
+    assert len(index) == 6 and "b3" in index and index.group_of("b1") == first["a1"]
+    groups = {g.id: g for g in index.groups()}
+    assert groups[first["a1"]].members == ["a1", "b1"]
+    assert groups[first["a1"]].representative == "a1"  # stays the earliest member
+    with pytest.raises(ValueError):
+        index.add(make_items(["Đề nghị sớm cấp sổ đỏ"], prefix="a"))
+
+
+def test_index_never_merges_two_stored_groups() -> None:
+    # A reviewer kept two paraphrases apart; a third one like both joins one of them only.
+    index = DuplicateIndex.restore(make_items(PARAPHRASES[0][:2], prefix="a"),
+                                   {"a1": "k1", "a2": "k2"})
+    new = index.add(make_items([PARAPHRASES[0][2]], prefix="b"))
+    assert new["b1"] in {"k1", "k2"}
+    assert index.group_of("a1") == "k1" and index.group_of("a2") == "k2"
+    assert {g.id: g.members for g in index.groups()} == (
+        {"k1": ["a1", "b1"], "k2": ["a2"]} if new["b1"] == "k1" else
+        {"k1": ["a1"], "k2": ["a2", "b1"]}
+    )
+
+
+def test_index_rebuilt_from_stored_items_keeps_keys_and_goes_on() -> None:
+    items = make_items(BATCH_1, prefix="a")
+    original = DuplicateIndex()
+    keys = original.add(items)
+    rebuilt = DuplicateIndex.restore(items, keys)
+    assert {i: rebuilt.group_of(i) for i in keys} == keys
+    more = rebuilt.add(make_items(BATCH_2, prefix="b"))
+    assert more == original.add(make_items(BATCH_2, prefix="b"))
+    # A reviewer's split is kept: two copies of one text stay in the groups they were given.
+    split = DuplicateIndex.restore(make_items([ONE_REQUEST, ONE_REQUEST], prefix="r"),
+                                   {"r1": "k1", "r2": "k2"})
+    assert split.group_of("r1") == "k1" and split.group_of("r2") == "k2"
+    assert split.add(make_items([ONE_REQUEST], prefix="s"))["s1"] in {"k1", "k2"}
+
+
+def test_benchmark_reports_time_growth_and_quality() -> None:
+    from triage.bench_dedup import bench_dedup
+
+    rows = bench_dedup((200, 400))
+    assert [r["n"] for r in rows] == [200, 400]
+    assert all(r["seconds"] > 0 and 0 < r["groups"] <= r["n"] for r in rows)
+    assert all(r["pair_precision"] >= 0.9 for r in rows)
+    assert rows[1]["exponent"] == rows[1]["exponent"]  # a number, not NaN, from the 2nd size on
