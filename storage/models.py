@@ -7,7 +7,7 @@ before, after), and duplicate groups span all batches of a campaign.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -29,7 +29,7 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Campaign(Base):
@@ -44,6 +44,8 @@ class Campaign(Base):
     year: Mapped[int] = mapped_column(Integer)
     theme: Mapped[str] = mapped_column(Text, default="")
     deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Bumped by every reviewer merge or split, so that a cached duplicate index knows it is stale.
+    groups_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -136,6 +138,11 @@ class Opinion(Base):
     text: Mapped[str] = mapped_column(Text)
     masked_text: Mapped[str] = mapped_column(Text)
     folded_text: Mapped[str] = mapped_column(Text)  # for search with or without diacritics
+    # Abbreviations expanded: with its folded form, what the duplicate index is rebuilt from.
+    expanded_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    section: Mapped[str | None] = mapped_column(String(500), default=None)
+    line: Mapped[int | None] = mapped_column(Integer, default=None)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     submitter: Mapped[str | None] = mapped_column(String(500), default=None)
     locality: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     locality_source: Mapped[str | None] = mapped_column(String(20), default=None)

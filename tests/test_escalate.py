@@ -3,7 +3,8 @@ from triage.text import fold
 
 
 def codes(text, jurisdiction):
-    return [g.code for g in matched_grounds(fold(text), text.lower(), jurisdiction.escalation_grounds)]
+    grounds = matched_grounds(fold(text), text.lower(), jurisdiction.escalation_grounds)
+    return [g.code for g in grounds]
 
 
 def test_grounds_match_the_folded_text(jurisdiction):

@@ -26,6 +26,7 @@ HEADINGS = [
     "PHƯỜNG LÊ LỢI", "PHƯỜNG NGÔ QUYỀN", "PHƯỜNG TRUNG HƯNG", "XÃ ĐƯỜNG LÂM", "XÃ KIM SƠN",
     "XÃ CỔ ĐÔNG", "PHƯỜNG XUÂN KHANH", "XÃ THANH MỸ", "HỘI NÔNG DÂN THỊ XÃ",
 ]
+LEAD_INS = ["", "Cử tri thôn Mông Phụ phản ánh: ", "Ông Nguyễn Văn Hùng (tổ 5) kiến nghị: "]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
@@ -63,7 +64,7 @@ def generate_document(n: int, seed: int = 7) -> str:
         k = s // per_section
         lines.append(f"{ROMAN[k % len(ROMAN)]}. {HEADINGS[k % len(HEADINGS)]}")
         for j, text in enumerate(opinions[s : s + per_section], 1):
-            lead = rng.choice(["", "Cử tri thôn Mông Phụ phản ánh: ", "Ông Nguyễn Văn Hùng (tổ 5) kiến nghị: "])
+            lead = rng.choice(LEAD_INS)
             lines.append(f"{j}. {lead}{text}")
         lines.append("")
     return "\n".join(lines)

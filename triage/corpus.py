@@ -90,7 +90,9 @@ def validate(items: Sequence[LabelledOpinion], jurisdiction: Jurisdiction) -> li
             if ground is None:
                 problems.append(f"{where}: escalated without a known ground")
             elif item.escalation_level != ground.level:
-                problems.append(f"{where}: level {item.escalation_level} != ground's {ground.level}")
+                problems.append(
+                    f"{where}: level {item.escalation_level} != ground's {ground.level}"
+                )
         elif item.escalation_level or item.escalation_ground:
             problems.append(f"{where}: not escalated but has a level or ground")
     return problems

@@ -60,7 +60,7 @@ class EscalationModel(ClassifierMixin, BaseEstimator):
         self.flag_.fit(X, y)
         self.flag_.coef_ = self.flag_.coef_.astype(np.float32)
         positive = np.flatnonzero(y & np.array([g is not None for g in grounds]))
-        ground_labels = np.asarray([grounds[i] for i in positive])
+        ground_labels = np.asarray([grounds[int(i)] for i in positive])
         self.ground_: LogisticRegression | None = None
         self.single_ground_: str | None = None
         if len(set(ground_labels)) > 1:
@@ -94,6 +94,7 @@ class EscalationModel(ClassifierMixin, BaseEstimator):
         rows = zip(probabilities, folded, lowered, self._ground_scores(X), strict=True)
         for p, text, low, scores in rows:
             matched = matched_grounds(text, low, grounds)
+            ground: EscalationGround | None
             if matched:
                 ground = max(matched, key=lambda g: scores.get(g.code, 0.0))
                 escalate = p >= self.threshold_with_rule

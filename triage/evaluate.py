@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
             "tp": tp, "fp": fp, "fn": fn}
 
 
-def duplicate_pairs(groups: dict[str, str | None]) -> set[frozenset[str]]:
+def duplicate_pairs(groups: Mapping[str, str | None]) -> set[frozenset[str]]:
     """All unordered pairs of ids that share a (non-null) group."""
     members: dict[str, list[str]] = {}
     for item_id, group in groups.items():
@@ -53,7 +53,9 @@ def evaluate_duplicates(
     # Singletons have their own cluster, so only clusters with several members make pairs.
     predicted_pairs = duplicate_pairs(predicted)
     tp = len(true_pairs & predicted_pairs)
-    result = _prf(tp, len(predicted_pairs - true_pairs), len(true_pairs - predicted_pairs))
+    result: dict[str, Any] = _prf(
+        tp, len(predicted_pairs - true_pairs), len(true_pairs - predicted_pairs)
+    )
     result["false_merges"] = sorted(sorted(p) for p in predicted_pairs - true_pairs)[:20]
     result["missed"] = sorted(sorted(p) for p in true_pairs - predicted_pairs)[:20]
     return result
@@ -120,7 +122,10 @@ def evaluate_model(
                 4,
             ),
         },
-        "escalation": {**_prf(tp, fp, fn), "level_accuracy": round(level_ok / tp, 4) if tp else 0.0},
+        "escalation": {
+            **_prf(tp, fp, fn),
+            "level_accuracy": round(level_ok / tp, 4) if tp else 0.0,
+        },
         "needs_review_rate": round(sum(d.needs_review for d in decisions) / max(len(items), 1), 4),
         "duplicates": evaluate_duplicates(items, normaliser) if duplicates else None,
         "category_errors": errors,

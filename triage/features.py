@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from scipy import sparse
@@ -84,7 +85,7 @@ def feature_texts(
 # Analyzers are module-level functions so that fitted vectorisers pickle.
 def word_tokens(doc: FeatureText) -> list[str]:
     tokens = ["<num>" if _NUMBER.match(t) else t for t in doc.words.split()]
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
 def folded_word_tokens(doc: FeatureText) -> list[str]:
@@ -95,7 +96,7 @@ def folded_word_tokens(doc: FeatureText) -> list[str]:
 def syllable_tokens(doc: FeatureText) -> list[str]:
     syl = ["<num>" if t.isdigit() else t for t in _TOKEN.findall(doc.folded)]
     grams = list(syl)
-    grams += [f"{a} {b}" for a, b in zip(syl, syl[1:], strict=False)]
+    grams += [f"{a} {b}" for a, b in pairwise(syl)]
     grams += [f"{a} {b} {c}" for a, b, c in zip(syl, syl[1:], syl[2:], strict=False)]
     return grams
 

@@ -59,7 +59,9 @@ def _dir(models_dir: Path | None) -> Path:
     return models_dir or get_settings().models_dir
 
 
-def save_model(model: TriageModel, card: dict[str, Any], models_dir: Path | None = None) -> ModelVersion:
+def save_model(
+    model: TriageModel, card: dict[str, Any], models_dir: Path | None = None
+) -> ModelVersion:
     directory = _dir(models_dir)
     directory.mkdir(parents=True, exist_ok=True)
     key = f"{model.name}-{model.version}"
