@@ -56,12 +56,28 @@ def ensure_campaign(session: Session, code: str, **fields: Any) -> Campaign:
 
 
 def lock_campaign(session: Session, campaign_id: int) -> Campaign:
-    """Serialises duplicate grouping within a campaign (row lock on PostgreSQL)."""
+    """Serialises duplicate grouping within a campaign (row lock on PostgreSQL).
+
+    SQLite has no row locks and ignores FOR UPDATE: a no-op UPDATE as the first write takes the
+    database write lock instead (waiting for the busy timeout), which serialises writers just
+    the same. Call it before any other write of the transaction.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(Campaign).where(Campaign.id == campaign_id)
+            .values(groups_revision=Campaign.groups_revision)
+        )
     campaign = session.scalar(
         select(Campaign).where(Campaign.id == campaign_id).with_for_update()
+        .execution_options(populate_existing=True)
     )
     assert campaign is not None
     return campaign
+
+
+def bump_groups_revision(session: Session, campaign: Campaign) -> None:
+    """Marks every cached duplicate index of the campaign as stale (after a merge or split)."""
+    campaign.groups_revision = (campaign.groups_revision or 0) + 1
 
 
 # --- users and keys ----------------------------------------------------------------------
@@ -124,6 +140,16 @@ def next_batch_key(session: Session) -> str:
     return f"b{count + 1}"
 
 
+def create_batch(session: Session, **fields: Any) -> Batch:
+    """Inserts a batch keyed by its row id ("b17"): unique without any counter to race for."""
+    batch = Batch(key="pending-" + secrets.token_hex(12), **fields)
+    session.add(batch)
+    session.flush()
+    batch.key = f"b{batch.id}"
+    session.flush()
+    return batch
+
+
 def get_batch(session: Session, key: str) -> Batch | None:
     return session.scalar(select(Batch).where(Batch.key == key))
 
@@ -134,6 +160,13 @@ def list_batches(session: Session, campaign_id: int, *, user_id: int | None = No
     if user_id is not None:
         query = query.where(Batch.submitted_by_id == user_id)
     return list(session.scalars(query.order_by(Batch.id.desc()).limit(limit).offset(offset)))
+
+
+def count_batches(session: Session, campaign_id: int, *, user_id: int | None = None) -> int:
+    query = select(func.count(Batch.id)).where(Batch.campaign_id == campaign_id)
+    if user_id is not None:
+        query = query.where(Batch.submitted_by_id == user_id)
+    return session.scalar(query) or 0
 
 
 # --- opinions ----------------------------------------------------------------------------
@@ -151,6 +184,8 @@ class OpinionFilter:
     group_id: int | None = None
     search_folded: str | None = None  # already folded by the caller
     submitted_by_id: int | None = None
+    escalation_level: str | None = None
+    reviewed: bool | None = None
 
 
 def _filtered(query: Select[Any], f: OpinionFilter) -> Select[Any]:
@@ -158,7 +193,8 @@ def _filtered(query: Select[Any], f: OpinionFilter) -> Select[Any]:
         query = query.where(Opinion.campaign_id == f.campaign_id)
     if f.batch_id is not None:
         query = query.where(Opinion.batch_id == f.batch_id)
-    for name in ("category", "department", "locality", "escalate", "needs_review", "group_id"):
+    for name in ("category", "department", "locality", "escalate", "needs_review", "group_id",
+                 "escalation_level", "reviewed"):
         value = getattr(f, name)
         if value is not None:
             query = query.where(getattr(Opinion, name) == value)
@@ -204,6 +240,54 @@ def campaign_opinions_for_dedup(
         .order_by(Opinion.id)
     )
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def dedup_rows(session: Session, campaign_id: int) -> list[tuple[str, str, str, str | None]]:
+    """(public id, text, expanded text, group key) of a campaign's opinions, oldest first."""
+    rows = session.execute(
+        select(Opinion.public_id, Opinion.text, Opinion.expanded_text, DuplicateGroup.key)
+        .outerjoin(DuplicateGroup, DuplicateGroup.id == Opinion.group_id)
+        .where(Opinion.campaign_id == campaign_id)
+        .order_by(Opinion.id)
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def max_opinion_id(session: Session, campaign_id: int) -> int:
+    return session.scalar(
+        select(func.max(Opinion.id)).where(Opinion.campaign_id == campaign_id)
+    ) or 0
+
+
+def opinions_by_public_ids(session: Session, public_ids: Sequence[str]) -> list[Opinion]:
+    if not public_ids:
+        return []
+    return list(session.scalars(
+        select(Opinion).where(Opinion.public_id.in_(list(public_ids))).order_by(Opinion.id)
+    ))
+
+
+def opinions_by_ids(session: Session, ids: Sequence[int]) -> list[Opinion]:
+    if not ids:
+        return []
+    return list(session.scalars(
+        select(Opinion).where(Opinion.id.in_(list(ids))).order_by(Opinion.id)
+    ))
+
+
+def group_cards(
+    session: Session, group_ids: Sequence[int]
+) -> dict[int, tuple[str, int, str | None]]:
+    """(key, size, representative's public id) of each group, for rendering records."""
+    ids = sorted({g for g in group_ids if g is not None})
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(DuplicateGroup.id, DuplicateGroup.key, DuplicateGroup.size, Opinion.public_id)
+        .outerjoin(Opinion, Opinion.id == DuplicateGroup.representative_id)
+        .where(DuplicateGroup.id.in_(ids))
+    )
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
 def record_event(
@@ -267,6 +351,25 @@ def next_group_key(session: Session, campaign_id: int) -> str:
     return f"c{count + 1:04d}"
 
 
+def new_group_keys(session: Session, campaign_id: int, n: int) -> list[str]:
+    """Keys for n new groups of a campaign (call under `lock_campaign`; keys are never reused,
+    emptied groups keep theirs)."""
+    count = session.scalar(
+        select(func.count(DuplicateGroup.id)).where(DuplicateGroup.campaign_id == campaign_id)
+    ) or 0
+    return [f"c{count + i:04d}" for i in range(1, n + 1)]
+
+
+def groups_by_keys(session: Session, campaign_id: int, keys: Sequence[str]) -> list[DuplicateGroup]:
+    if not keys:
+        return []
+    return list(session.scalars(
+        select(DuplicateGroup).where(DuplicateGroup.campaign_id == campaign_id,
+                                     DuplicateGroup.key.in_(list(keys)))
+        .order_by(DuplicateGroup.id)
+    ))
+
+
 # --- models and training -----------------------------------------------------------------
 
 
@@ -302,6 +405,18 @@ def create_job(session: Session, requested_by: str) -> TrainingJob:
     session.add(job)
     session.flush()
     return job
+
+
+def active_job(session: Session) -> TrainingJob | None:
+    """A training job that is queued or running, if any (one at a time)."""
+    return session.scalar(
+        select(TrainingJob).where(TrainingJob.status.in_(("queued", "running")))
+        .order_by(TrainingJob.id)
+    )
+
+
+def get_model_version(session: Session, key: str) -> ModelVersionRow | None:
+    return session.scalar(select(ModelVersionRow).where(ModelVersionRow.key == key))
 
 
 def get_job(session: Session, job_id: int) -> TrainingJob | None:

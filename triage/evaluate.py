@@ -107,7 +107,10 @@ def evaluate_model(
         "n": len(items),
         "category": {
             "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
-            "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro")), 4),
+            "macro_f1": round(
+                float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
+                4,
+            ),
             "per_class": per_class,
             "confusion_matrix": {
                 "labels": labels,

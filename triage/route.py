@@ -35,6 +35,9 @@ class RoutingRule:
         )
 
 
+_TABLES: dict[str, RoutingTable] = {}
+
+
 @dataclass(frozen=True)
 class RoutingTable:
     allowed: dict[str, tuple[str, ...]]
@@ -44,6 +47,14 @@ class RoutingTable:
 
     @classmethod
     def load(cls, jurisdiction: Jurisdiction) -> RoutingTable:
+        """The jurisdiction's table, parsed once per process and data directory."""
+        key = str(jurisdiction.directory)
+        if key not in _TABLES:
+            _TABLES[key] = cls._parse(jurisdiction)
+        return _TABLES[key]
+
+    @classmethod
+    def _parse(cls, jurisdiction: Jurisdiction) -> RoutingTable:
         raw = jurisdiction.load_yaml("routing.yaml")
         known = set(jurisdiction.departments)
         rules = tuple(

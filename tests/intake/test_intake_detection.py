@@ -81,3 +81,18 @@ def test_word_list_pasted_with_tabs_after_numbers_is_a_document():
     assert batch.format == "document"
     assert len(batch.opinions) == 3
     assert batch.opinions[0].locality == "trung_hung"
+
+
+def test_document_ending_with_a_comma_line_is_not_a_table():
+    from triage.intake import read_batch
+
+    text = (
+        "I. PHƯỜNG LÊ LỢI\n"
+        "1. Đề nghị sớm cấp giấy chứng nhận lần đầu cho các hộ ở tổ 3.\n"
+        "2. Nội dung ý kiến, kiến nghị của cử tri về việc sang tên, tách thửa còn chậm, "
+        "đề nghị rút ngắn thời gian.\n"
+    )
+    batch = read_batch(text)
+    assert batch.format == "document"
+    assert len(batch.opinions) == 2
+    assert batch.opinions[1].locality == "le_loi"

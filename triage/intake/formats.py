@@ -161,8 +161,8 @@ def detect_table(text: str, forced: str | None = None) -> tuple[str, list[Record
         width = len(sample[index])
         following = [r for r in sample[index + 1 : index + 11] if any(c.strip() for c in r)]
         same = sum(1 for r in following if len(r) == width)
-        if following and same < 0.6 * len(following) and not forced:
-            continue  # a sentence that happens to start like a header
+        if not forced and (width < 2 or not following or same < 0.6 * len(following)):
+            continue  # a sentence that happens to read like a header, or a header with no rows
         return delimiter, parse_table(text, delimiter)
     return None
 
