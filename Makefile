@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint train evaluate bench reports clean
+.PHONY: setup run test lint train evaluate bench reports clean system-packages web-docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,19 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/triage serve
 
-test: $(STAMP)
+# Debian packages the tests need (Chromium for the browser tests in tests/web, LibreOffice and
+# poppler for the reports); only when Chromium is missing, so a normal run costs nothing. Where
+# they cannot be installed the browser tests skip with a message.
+system-packages:
+	@test -x /usr/bin/chromium || bash scripts/install-system-packages.sh || \
+		echo "system packages: could not install them; the browser tests will be skipped"
+
+test: $(STAMP) system-packages
 	$(BIN)/pytest -q
+
+# Drives the web app in headless Chromium and refreshes the screenshots in docs/web/.
+web-docs: $(STAMP) system-packages
+	$(BIN)/pytest -q tests/web/test_web_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check triage api tests
@@ -31,7 +42,8 @@ evaluate: $(STAMP)
 	$(BIN)/triage evaluate
 
 bench: $(STAMP)
-	$(BIN)/python -m triage.bench
+	$(BIN)/python -m triage.bench --out var/bench/triage.json
+	$(BIN)/python -m api.bench
 
 # Sample documents from a bundled sample of triage records, rendered for a person to look at:
 # .docx/.xlsx in var/reports/, PDF and PNG in docs/reports/ (see docs/reports.md).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import resource
 import subprocess
@@ -59,7 +58,7 @@ def generate_document(n: int, seed: int = 7) -> str:
     rng = random.Random(seed)
     opinions = generate_opinions(n, seed)
     lines = ["TỔNG HỢP Ý KIẾN, KIẾN NGHỊ CỦA CỬ TRI", ""]
-    per_section = max(1, math.ceil(n / len(ROMAN)))
+    per_section = 100  # compiled documents number items per section
     for s in range(0, n, per_section):
         k = s // per_section
         lines.append(f"{ROMAN[k % len(ROMAN)]}. {HEADINGS[k % len(HEADINGS)]}")
@@ -158,11 +157,34 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
     results = run_all([int(s) for s in args.sizes.split(",")])
-    text = json.dumps(results, ensure_ascii=False, indent=2)
-    print(text)
+    print(format_report(results))
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
+                                  encoding="utf-8")
     return 0
+
+
+def format_report(results: dict[str, Any]) -> str:
+    intake = results["intake"]
+    lines = [
+        f"Intake of a generated compiled document ({intake['opinions']:,} opinions, "
+        f"{intake['megabytes']} MB): {intake['seconds']} s, {intake['opinions_per_s']:,} "
+        f"opinions/s, {intake['mb_per_s']} MB/s",
+        "",
+        "End-to-end triage (intake, normalisation, segmentation, decisions, duplicates):",
+    ]
+    for r in results["end_to_end"]:
+        lines.append(f"  {r['opinions']:>7,} opinions: {r['seconds']:>7} s, "
+                     f"{r['opinions_per_s']:>6,} opinions/s, "
+                     f"peak memory {r['peak_memory_mb']:,} MB")
+    dup = results["duplicates"]
+    lines += ["", "Duplicate grouping against n:"]
+    for r in dup if isinstance(dup, list) else dup.get("runs", []):
+        lines.append("  " + ", ".join(f"{k} {v}" for k, v in r.items()))
+    lines += ["", f"Training on {results['training']['opinions']:,} opinions: "
+              f"{results['training']['seconds']} s"]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

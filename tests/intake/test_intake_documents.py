@@ -295,3 +295,22 @@ def test_opinions_right_under_a_title_are_not_taken_for_its_second_line():
     ]
     assert batch.opinions[0].locality == "kim_son"
     assert [s.reason for s in batch.skipped] == ["tiêu đề"]
+
+
+def test_numbered_opinions_typed_in_capitals_are_opinions_not_headings():
+    from triage.intake import read_batch
+
+    text = (
+        "I. PHƯỜNG NGÔ QUYỀN\n"
+        "1. SANG TEN 3 THANG CHUA XONG, GOI DIEN LEN CHI NHANH KHONG AI NGHE, DAN PHAI DI LAI "
+        "NHIEU LAN\n"
+        "2. ĐỀ NGHỊ XÂY DỰNG CHỢ NÔNG THÔN, BÀ CON PHẢI HỌP CHỢ TẠM VEN ĐƯỜNG.\n"
+        "3. Đề nghị cấp giấy chứng nhận lần đầu cho các hộ ở tổ 5.\n"
+        "II. XÃ KIM SƠN\n"
+        "1. Hồ sơ tách thửa nộp từ tháng 3 chưa có kết quả.\n"
+    )
+    batch = read_batch(text)
+    assert len(batch.opinions) == 4
+    assert batch.opinions[0].text.startswith("SANG TEN")
+    assert [o.locality for o in batch.opinions] == ["ngo_quyen"] * 3 + ["kim_son"]
+    assert [s.text for s in batch.skipped] == ["I. PHƯỜNG NGÔ QUYỀN", "II. XÃ KIM SƠN"]

@@ -230,6 +230,7 @@ class DocumentSplitter:
         self.skipped: list[SkippedPart] = []
         self._stack: list[_Heading] = []
         self._pending: _Pending | None = None
+        self._last_item: tuple[str, int | None] | None = None  # style and number of the last item
         self._item: _Item | None = None
         self._closing = False
         self._seen_content = False  # a heading, lead-in or item was read
@@ -304,6 +305,7 @@ class DocumentSplitter:
                 return
         self._seen_content = self._seen_items = True
         if marker:
+            self._last_item = (marker.style, _marker_number(marker))
             self._marked(line, marker)
         else:
             self._unmarked(line, text, lead)
@@ -421,9 +423,13 @@ class DocumentSplitter:
             return _Heading(style if marker else "plain-unit", _heading_text(rest), code, True)
         if find_leadin(rest):
             return None
+        if marker and self._continues_numbering(marker):
+            return None  # "803." after item 802 is the next item, even in capitals
         ends_colon = rest.rstrip().endswith(":")
 
-        if _is_upper_heading(rest):
+        # A numbered opinion typed in capitals reads as a sentence: long, or punctuated.
+        shouted = marker is not None and (words > 12 or _ends_sentence(rest))
+        if _is_upper_heading(rest) and not shouted:
             code = find_locality(rest, j)
             unit = bool(code) or bool(_ORG.match(folded_rest))
             return _Heading(
@@ -451,6 +457,13 @@ class DocumentSplitter:
             return None
         code = find_locality(rest, j)
         return _Heading(style if marker else "plain-topic", _heading_text(rest), code, bool(code))
+
+    def _continues_numbering(self, marker: Marker) -> bool:
+        number = _marker_number(marker)
+        if number is None or self._last_item is None:
+            return False
+        style, last = self._last_item
+        return style == marker.style and last is not None and number == last + 1
 
     def _push(self, heading: _Heading) -> None:
         stack = self._stack
@@ -566,6 +579,11 @@ def _continues_title(text: str, folded: str) -> bool:
 
 def _heading_text(text: str) -> str:
     return collapse(text).rstrip(" :.-–")
+
+
+def _marker_number(marker: Marker) -> int | None:
+    match = re.fullmatch(r"\(?(\d+)[.)\-]?", marker.text.strip())
+    return int(match.group(1)) if match else None
 
 
 def _ends_sentence(text: str) -> bool:
