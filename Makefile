@@ -29,7 +29,7 @@ test: $(STAMP) system-packages
 
 # Drives the web app in headless Chromium and refreshes the screenshots in docs/web/.
 web-docs: $(STAMP) system-packages
-	$(BIN)/pytest -q tests/web/test_web_browser.py
+	TRIAGE_SCREENSHOTS_DIR=docs/web $(BIN)/pytest -q tests/web/test_web_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check triage api tests

@@ -1,0 +1,81 @@
+"""The dashboard: counts by category, department and locality, and each department's load.
+
+Stored opinions carry no written answer yet, so every opinion routed to a department is
+awaiting its answer; the answer deadline and its status come from the campaign's data
+(`deadlines.yaml`, `holidays.yaml`) through `triage.followup`, like the reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.services.runtime import Runtime
+from storage import repositories as repo
+from storage import web_queries
+from triage.followup import (
+    CampaignDeadlines,
+    answer_deadline,
+    load_calendar,
+    opinion_status,
+    overdue_working_days,
+)
+
+
+@dataclass
+class Bar:
+    code: str
+    count: int
+    share: float  # of the largest bar, 0..1, for the chart's width
+
+
+@dataclass
+class Dashboard:
+    totals: web_queries.CampaignTotals
+    categories: list[Bar]
+    departments: list[Bar]
+    localities: list[Bar]
+    workload: list[web_queries.DepartmentLoad]
+    deadline: date | None
+    deadline_status: str
+    overdue_days: int
+
+
+def _bars(counts: dict[str, int], order: list[str] | None = None) -> list[Bar]:
+    top = max(counts.values(), default=0) or 1
+    items = list(counts.items())
+    if order is not None:
+        rank = {code: i for i, code in enumerate(order)}
+        items.sort(key=lambda kv: rank.get(kv[0], len(rank)))
+    else:
+        items.sort(key=lambda kv: (-kv[1], kv[0]))
+    return [Bar(code, n, n / top) for code, n in items]
+
+
+def dashboard(rt: Runtime, session: Session, today: date) -> Dashboard:
+    cid = rt.campaign_id
+    localities = repo.counts_by(session, cid, "locality")
+    if "None" in localities:  # the repository's str() of a null locality
+        localities[""] = localities.pop("None")
+    deadlines = CampaignDeadlines.for_jurisdiction(rt.jurisdiction)
+    due = answer_deadline(deadlines)
+    calendar = load_calendar(rt.jurisdiction)
+    return Dashboard(
+        totals=web_queries.campaign_totals(session, cid),
+        categories=_bars(repo.counts_by(session, cid, "category"),
+                         list(rt.jurisdiction.categories)),
+        departments=_bars(repo.counts_by(session, cid, "department")),
+        localities=_bars(localities, [*rt.jurisdiction.localities, ""]),
+        workload=web_queries.department_workload(session, cid),
+        deadline=due,
+        deadline_status=opinion_status(answered=False, deadline=due, today=today),
+        overdue_days=overdue_working_days(due, today, calendar),
+    )
+
+
+def as_dict(board: Dashboard) -> dict[str, Any]:
+    return {"totals": vars(board.totals),
+            "categories": [vars(b) for b in board.categories]}
