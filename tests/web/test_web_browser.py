@@ -1,7 +1,8 @@
 """End to end in headless Chromium (Debian's package, driven by Playwright; nothing is
 downloaded): sign in → paste → preview and correct the split → save → results, filters and
 search → review with the keyboard → merge and split → retrain → dashboard, at 1366×768 and at
-phone width. Each page's screenshot is saved (var/screenshots/, or docs/web/ with `make web-docs`)."""
+phone width. Each page's screenshot is saved in var/screenshots/ (docs/web/ with
+`make web-docs`)."""
 
 from __future__ import annotations
 
