@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-import pytest
-
 from triage.intake import read_batch
 from triage.text import encode_legacy
 
@@ -99,11 +97,6 @@ def test_utf8_bom_and_utf16_excel_unicode_text():
         assert batch.legacy_encoding is None
 
 
-@pytest.mark.xfail(
-    reason="triage.text leaves short VNI lines that read as plausible Vietnamese "
-    "('2. Xaõ Kim Sôn:') unconverted even when the document is VNI",
-    strict=False,
-)
 def test_vni_short_heading_lines_are_repaired(fixture_text):
     source = fixture_text("bao_cao_phuong_xa.txt")
     batch = read_batch(encode_legacy(source, "vni"))
