@@ -3,46 +3,26 @@ PostgreSQL when TRIAGE_TEST_POSTGRES_URL is set), an app and keys for every role
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from api_helpers import auth, make_client
 from fastapi.testclient import TestClient
 
-from storage.scratch import postgres_schema, sqlite_url
-from triage.corpus import LabelledOpinion, load_corpus
-from triage.settings import Settings, get_settings
+from triage.corpus import load_corpus
+from triage.settings import Settings
 
 TRAIN_SIZE = 320
 HELDOUT_SIZE = 120
 
 
-def _rank(item: LabelledOpinion) -> str:
-    return hashlib.sha256(item.id.encode()).hexdigest()
-
-
-def _write(path: Path, items: list[LabelledOpinion]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(i.to_json() + "\n" for i in items), encoding="utf-8")
-
-
 @pytest.fixture(scope="session")
-def api_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def api_data_dir(small_data_dir: Callable[[str, int, int], Path]) -> Path:
     """The real jurisdiction data with a small corpus, so that training takes seconds."""
-    real = get_settings().data_dir
-    target = tmp_path_factory.mktemp("data")
-    for entry in real.iterdir():
-        if entry.name != "corpus":
-            (target / entry.name).symlink_to(entry)
-    items = sorted(load_corpus(real / "corpus" / "train"), key=_rank)
-    _write(target / "corpus" / "train" / "small.jsonl", items[:TRAIN_SIZE])
-    _write(target / "corpus" / "heldout" / "small.jsonl",
-           items[TRAIN_SIZE:TRAIN_SIZE + HELDOUT_SIZE])
-    return target
+    return small_data_dir("data", TRAIN_SIZE, HELDOUT_SIZE)
 
 
 @pytest.fixture(scope="session")
@@ -74,18 +54,6 @@ def models_dir(seed_models: Path, tmp_path: Path) -> Path:
         else:
             shutil.copy(entry, target / entry.name)
     return target
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path / "db")
-        return
-    url = os.environ.get("TRIAGE_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("PostgreSQL tests skipped: set TRIAGE_TEST_POSTGRES_URL to run them")
-    with postgres_schema(url) as scoped:
-        yield scoped
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ role with passwords, and signed-in TestClients."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -17,7 +16,7 @@ from web_helpers import sign_in
 
 from storage.accounts import add_user
 from storage.scratch import sqlite_url
-from triage.corpus import LabelledOpinion, load_corpus
+from triage.corpus import load_corpus
 from triage.settings import Settings, get_settings
 
 TRAIN_SIZE = 300
@@ -25,28 +24,10 @@ HELDOUT_SIZE = 120
 PASSWORDS = {"vp-ubnd": "ra-soat-2023", "mttq-le-loi": "tiep-nhan-2023"}
 
 
-def _rank(item: LabelledOpinion) -> str:
-    return hashlib.sha256(item.id.encode()).hexdigest()
-
-
-def _write(path: Path, items: list[LabelledOpinion]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(i.to_json() + "\n" for i in items), encoding="utf-8")
-
-
 @pytest.fixture(scope="session")
-def web_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def web_data_dir(small_data_dir: Callable[[str, int, int], Path]) -> Path:
     """The real jurisdiction data with a small corpus, so that a retraining takes seconds."""
-    real = get_settings().data_dir
-    target = tmp_path_factory.mktemp("web-data")
-    for entry in real.iterdir():
-        if entry.name != "corpus":
-            (target / entry.name).symlink_to(entry)
-    train = sorted(load_corpus(real / "corpus" / "train"), key=_rank)
-    heldout = sorted(load_corpus(real / "corpus" / "heldout"), key=_rank)
-    _write(target / "corpus" / "train" / "small.jsonl", train[:TRAIN_SIZE])
-    _write(target / "corpus" / "heldout" / "small.jsonl", heldout[:HELDOUT_SIZE])
-    return target
+    return small_data_dir("web-data", TRAIN_SIZE, HELDOUT_SIZE)
 
 
 @pytest.fixture(scope="session")
