@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.routers import batches, groups, meta, models, opinions, triage, users
+from api.routers import batches, groups, meta, models, opinions, reports, triage, users
 from api.schemas import BatchIn
 from api.services.errors import PayloadTooLarge, ServiceError
 from api.services.runtime import Runtime, build_runtime
@@ -155,7 +155,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
-    for module in (meta, batches, triage, opinions, groups, models, users):
+    for module in (meta, batches, triage, opinions, reports, groups, models, users):
         router.include_router(module.router)
     return router
 

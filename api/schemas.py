@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -62,6 +62,18 @@ class OpinionRecord(BaseModel):
     extra: dict[str, Any] = Field(default_factory=dict)
     created_at: Timestamp | None = None
     updated_at: Timestamp | None = None
+    status: str | None = Field(
+        None, description="Follow-up status, derived on the day: \"chưa trả lời\", "
+                          "\"đã trả lời\" or \"quá hạn\".")
+    deadline: date | None = Field(None, description="The day the department must answer by.")
+    overdue_days: int = Field(0, description="Working days late (0 when not overdue).")
+    answer: str | None = Field(
+        None, description="The department's answer: its own, or its duplicate group's.")
+    answer_reference: str | None = Field(None, description="Number and date of the answer.")
+    answered_at: Timestamp | None = None
+    answered_by: str | None = Field(None, description="Who recorded the answer.")
+    answer_from: str | None = Field(
+        None, description="`opinion_id` of the group member whose answer this one shares.")
 
 
 class DecisionEventOut(BaseModel):
@@ -287,3 +299,67 @@ class Health(BaseModel):
     status: str
     model: str | None
     campaign: str
+
+
+# --- follow-up and exports -------------------------------------------------------------------
+
+
+class AnswerIn(ApiModel):
+    """The department's written answer to an opinion (and so to its duplicate group)."""
+
+    answer: str = Field(min_length=1, max_length=20_000,
+                        description="What the department answered, or its summary.")
+    reference: str | None = Field(None, max_length=300,
+                                  description="Number and date of the answer, e.g. "
+                                              "\"Văn bản số 125/TNMT ngày 29/8/2023\".")
+    note: str | None = Field(None, max_length=2000)
+
+
+class CampaignDatesIn(ApiModel):
+    """Dates that become known during the campaign; a field sent as null clears it."""
+
+    dialogue_date: date | None = None
+    conclusion_date: date | None = None
+    departments_answer: date | None = None
+
+
+class CampaignOut(BaseModel):
+    code: str
+    name: str
+    today: date
+    departments_answer: date | None
+    dialogue_date: date | None
+    conclusion_date: date | None
+    results_report_due: date | None = Field(description="N working days after the dialogue.")
+    follow_up_due: date | None = Field(description="After the conclusion notice.")
+    results_report_working_days: int
+    follow_up_days_after_conclusion: int
+    follow_up_counts_working_days: bool
+
+
+class OverdueIssue(BaseModel):
+    cluster: str
+    representative: str = Field(description="`opinion_id` of the issue's representative.")
+    text: str
+    count: int = Field(description="How many people raised it.")
+    localities: list[str]
+    deadline: date | None
+    overdue_days: int = Field(description="Working days late.")
+    opinion_ids: list[str]
+    escalate: bool
+
+
+class OverdueDepartment(BaseModel):
+    department: str
+    department_name: str
+    issues: int
+    opinions: int
+    items: list[OverdueIssue]
+
+
+class OverdueOut(BaseModel):
+    today: date
+    deadline: date | None
+    issues: int
+    opinions: int
+    departments: list[OverdueDepartment]

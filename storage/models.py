@@ -6,12 +6,13 @@ before, after), and duplicate groups span all batches of a campaign.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -46,6 +47,10 @@ class Campaign(Base):
     deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Bumped by every reviewer merge or split, so that a cached duplicate index knows it is stale.
     groups_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Known only once they happen; they start the working-day counts of the follow-up
+    # (results report after the dialogue, announcement after the conclusion notice).
+    dialogue_date: Mapped[date | None] = mapped_column(Date, default=None)
+    conclusion_date: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -160,6 +165,14 @@ class Opinion(Base):
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("duplicate_groups.id"), default=None, index=True
+    )
+    # The department's written answer. Follow-up status (chưa trả lời / đã trả lời / quá hạn)
+    # is derived from it, the campaign's deadline and today's date, never stored.
+    answer: Mapped[str | None] = mapped_column(Text, default=None)
+    answer_reference: Mapped[str | None] = mapped_column(String(300), default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_opinion_answered_by"), default=None
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

@@ -221,6 +221,63 @@ def list_opinions(
     return list(session.scalars(query.limit(limit).offset(offset))), total
 
 
+def all_opinions(session: Session, f: OpinionFilter) -> list[Opinion]:
+    """Every opinion of a filtered view, in batch order (exports read a whole view)."""
+    query = _filtered(select(Opinion), f).options(selectinload(Opinion.group))
+    return list(session.scalars(query.order_by(Opinion.batch_id, Opinion.position)))
+
+
+def group_member_ids(session: Session, group_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Public ids of every member of the given groups (all batches), oldest first."""
+    ids = sorted({g for g in group_ids if g is not None})
+    if not ids:
+        return {}
+    out: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(Opinion.group_id, Opinion.public_id).where(Opinion.group_id.in_(ids))
+        .order_by(Opinion.id)
+    )
+    for group_id, public_id in rows:
+        if group_id is not None:
+            out.setdefault(int(group_id), []).append(str(public_id))
+    return out
+
+
+def group_answers(session: Session, group_ids: Sequence[int]) -> dict[int, Opinion]:
+    """The earliest answered member of each group that has one: a department answers an
+    issue once, for everyone who raised it."""
+    ids = sorted({g for g in group_ids if g is not None})
+    if not ids:
+        return {}
+    out: dict[int, Opinion] = {}
+    for opinion in session.scalars(
+        select(Opinion).where(Opinion.group_id.in_(ids), Opinion.answer.is_not(None))
+        .order_by(Opinion.answered_at, Opinion.id)
+    ):
+        assert opinion.group_id is not None
+        out.setdefault(opinion.group_id, opinion)
+    return out
+
+
+def followup_rows(
+    session: Session, campaign_id: int
+) -> list[tuple[int, str, int | None, bool]]:
+    """(opinion id, department, group id, has its own answer) of a campaign's opinions."""
+    rows = session.execute(
+        select(Opinion.id, Opinion.department, Opinion.group_id, Opinion.answer.is_not(None))
+        .where(Opinion.campaign_id == campaign_id).order_by(Opinion.id)
+    )
+    return [(int(r[0]), str(r[1]), r[2], bool(r[3])) for r in rows]
+
+
+def usernames(session: Session, user_ids: Sequence[int]) -> dict[int, str]:
+    ids = sorted({u for u in user_ids if u is not None})
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(ids)))
+    return {int(r[0]): str(r[1]) for r in rows}
+
+
 def get_opinion(session: Session, public_id: str) -> Opinion | None:
     return session.scalar(
         select(Opinion)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     corrections_gate_min: int = 20
     # 0: the whole training corpus; tests use a small subset to retrain in seconds.
     retrain_max_opinions: int = 0
+
+    # A fixed "today" for follow-up statuses and overdue counts (demos, tests); None: the
+    # real date in the jurisdiction's time zone.
+    today: date | None = None
 
     host: str = "127.0.0.1"
     port: int = 8000

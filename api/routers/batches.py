@@ -16,6 +16,7 @@ from api.deps import ActorDep, RuntimeDep, SessionDep
 from api.schemas import BatchOut, BatchPage, BatchSummary
 from api.services import batches as svc
 from api.services.errors import Invalid, PayloadTooLarge
+from api.services.followup import context as follow_context
 from api.services.records import batch_summary, records
 from api.services.runtime import Runtime
 from storage.models import Batch, Opinion
@@ -140,7 +141,8 @@ def batch_body(
     names = svc.submitted_by_names(session, [batch])
     body = batch_summary(batch, names.get(batch.submitted_by_id or 0))
     body["skipped"] = list(batch.skipped or [])
-    body["records"] = records(session, opinions, runtime.jurisdiction) if opinions else []
+    body["records"] = (records(session, opinions, runtime.jurisdiction,
+                               follow_context(runtime, session)) if opinions else [])
     return body
 
 

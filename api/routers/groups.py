@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from api.deps import Reviewer, RuntimeDep, SessionDep
 from api.schemas import GroupDetail, GroupOut, GroupPage, MergeIn, SplitIn
 from api.services import groups as svc
+from api.services.followup import context as follow_context
 from api.services.records import records
 from api.services.runtime import Runtime
 from storage import repositories as repo
@@ -28,13 +29,15 @@ def group_body(
 ) -> dict[str, Any]:
     reps = _representatives(session, [group])
     rep = reps.get(group.representative_id or 0)
+    follow = follow_context(runtime, session)
     body: dict[str, Any] = {
         "key": group.key, "size": group.size, "created_at": group.created_at,
-        "representative": records(session, [rep], runtime.jurisdiction)[0] if rep else None,
+        "representative": records(session, [rep], runtime.jurisdiction, follow)[0]
+        if rep else None,
     }
     if members:
         body["members"] = records(session, repo.group_members(session, group.id),
-                                  runtime.jurisdiction)
+                                  runtime.jurisdiction, follow)
     return body
 
 
@@ -49,7 +52,8 @@ def list_groups(
                                     offset=offset)
     reps = _representatives(session, groups)
     rep_records = {o.id: r for o, r in zip(
-        reps.values(), records(session, list(reps.values()), runtime.jurisdiction), strict=True)}
+        reps.values(), records(session, list(reps.values()), runtime.jurisdiction,
+                               follow_context(runtime, session)), strict=True)}
     items = [{"key": g.key, "size": g.size, "created_at": g.created_at,
               "representative": rep_records.get(g.representative_id or 0)} for g in groups]
     return {"total": total, "limit": limit, "offset": offset, "items": items}

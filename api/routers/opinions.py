@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, Reviewer, RuntimeDep, SessionDep
 from api.schemas import CorrectionIn, OpinionDetail, OpinionPage
+from api.services import followup as follow_svc
 from api.services import opinions as svc
 from api.services.records import event_record, records
 
@@ -15,6 +17,8 @@ router = APIRouter(tags=["opinions"])
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
+Today = Annotated[date | None, Query(
+    description="Reference day of the follow-up status (YYYY-MM-DD); default: today.")]
 
 
 @router.get("/opinions", response_model=OpinionPage,
@@ -35,6 +39,7 @@ def list_opinions(
     order: Literal["position", "review"] = "position",
     limit: Limit = 50,
     offset: Offset = 0,
+    today: Today = None,
 ) -> dict[str, Any]:
     query = svc.OpinionQuery(
         batch=batch, category=category, department=department, locality=locality,
@@ -43,11 +48,14 @@ def list_opinions(
     )
     rows, total = svc.search(runtime, session, actor, query, limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset,
-            "items": records(session, rows, runtime.jurisdiction)}
+            "items": records(session, rows, runtime.jurisdiction,
+                             follow_svc.context(runtime, session, today))}
 
 
-def detail(runtime: Any, session: Any, opinion: Any) -> dict[str, Any]:
-    body = records(session, [opinion], runtime.jurisdiction)[0]
+def detail(runtime: Any, session: Any, opinion: Any,
+           follow: follow_svc.FollowUp | None = None) -> dict[str, Any]:
+    follow = follow or follow_svc.context(runtime, session)
+    body = records(session, [opinion], runtime.jurisdiction, follow)[0]
     body["history"] = [event_record(e) for e in opinion.events]
     return body
 
@@ -55,9 +63,11 @@ def detail(runtime: Any, session: Any, opinion: Any) -> dict[str, Any]:
 @router.get("/opinions/{opinion_id}", response_model=OpinionDetail,
             summary="One opinion with the history of its decisions")
 def get_opinion(
-    opinion_id: str, runtime: RuntimeDep, session: SessionDep, actor: ActorDep
+    opinion_id: str, runtime: RuntimeDep, session: SessionDep, actor: ActorDep,
+    today: Today = None,
 ) -> dict[str, Any]:
-    return detail(runtime, session, svc.get_opinion(session, actor, opinion_id))
+    return detail(runtime, session, svc.get_opinion(session, actor, opinion_id),
+                  follow_svc.context(runtime, session, today))
 
 
 def _correct(
@@ -103,9 +113,11 @@ def escalations(
     locality: str | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    today: Today = None,
 ) -> dict[str, Any]:
     query = svc.OpinionQuery(escalate=True, escalation_level=level, department=department,
                              locality=locality)
     rows, total = svc.search(runtime, session, actor, query, limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset,
-            "items": records(session, rows, runtime.jurisdiction)}
+            "items": records(session, rows, runtime.jurisdiction,
+                             follow_svc.context(runtime, session, today))}

@@ -55,6 +55,13 @@ def _filter(rt: Runtime, session: Session, actor: Actor, query: OpinionQuery) ->
     return f
 
 
+def build_filter(
+    rt: Runtime, session: Session, actor: Actor, query: OpinionQuery
+) -> repo.OpinionFilter:
+    """The repository filter of a query, restricted to what the actor may see (exports)."""
+    return _filter(rt, session, actor, query)
+
+
 def search(
     rt: Runtime, session: Session, actor: Actor, query: OpinionQuery, *, limit: int, offset: int
 ) -> tuple[list[Opinion], int]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.services.followup import FollowUp, for_campaign, local_today, record_fields
 from storage import repositories as repo
 from storage.models import Batch, DecisionEvent, Opinion
 from triage.jurisdiction import Jurisdiction
@@ -23,6 +24,7 @@ def opinion_record(
     card: tuple[str, int, str | None] | None,
     jurisdiction: Jurisdiction,
     batch_key: str | None = None,
+    follow: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     key, size, representative = card or (f"o{opinion.id}", 1, opinion.public_id)
     department = jurisdiction.departments.get(opinion.department)
@@ -59,17 +61,25 @@ def opinion_record(
         "extra": dict(opinion.extra or {}),
         "created_at": opinion.created_at,
         "updated_at": opinion.updated_at,
+        **(follow or {}),
     }
 
 
 def records(
-    session: Session, opinions: Sequence[Opinion], jurisdiction: Jurisdiction
+    session: Session, opinions: Sequence[Opinion], jurisdiction: Jurisdiction,
+    follow: FollowUp | None = None,
 ) -> list[dict[str, Any]]:
-    """Records of many opinions with one query for their groups."""
+    """Records of many opinions with one query for their groups, and their follow-up state
+    (`status`, `deadline`, `answer`...) on `follow.today` (the real date when not given)."""
+    opinions = list(opinions)
     cards = repo.group_cards(session, [o.group_id for o in opinions if o.group_id is not None])
+    if follow is None and opinions:
+        follow = for_campaign(session, opinions[0].campaign_id, jurisdiction,
+                              local_today(jurisdiction))
+    states = record_fields(session, opinions, follow) if follow is not None else {}
     return [
         opinion_record(o, cards.get(o.group_id) if o.group_id is not None else None,
-                       jurisdiction)
+                       jurisdiction, follow=states.get(o.id))
         for o in opinions
     ]
 

@@ -1,8 +1,8 @@
 """The dashboard: counts by category, department and locality, and each department's load.
 
-Stored opinions carry no written answer yet, so every opinion routed to a department is
-awaiting its answer; the answer deadline and its status come from the campaign's data
-(`deadlines.yaml`, `holidays.yaml`) through `triage.followup`, like the reports.
+Each department's opinions are counted by follow-up status (chưa trả lời, đã trả lời, quá
+hạn), derived from the answers recorded, the campaign's deadline and today's date through
+`api.services.followup` (hence `triage.followup`), like the reports.
 """
 
 from __future__ import annotations
@@ -13,16 +13,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.services import followup as follow_svc
 from api.services.runtime import Runtime
 from storage import repositories as repo
 from storage import web_queries
-from triage.followup import (
-    CampaignDeadlines,
-    answer_deadline,
-    load_calendar,
-    opinion_status,
-    overdue_working_days,
-)
 
 
 @dataclass
@@ -42,6 +36,9 @@ class Dashboard:
     deadline: date | None
     deadline_status: str
     overdue_days: int
+    statuses: dict[str, follow_svc.DepartmentStatus]
+    answered: int
+    awaiting: int
 
 
 def _bars(counts: dict[str, int], order: list[str] | None = None) -> list[Bar]:
@@ -55,14 +52,13 @@ def _bars(counts: dict[str, int], order: list[str] | None = None) -> list[Bar]:
     return [Bar(code, n, n / top) for code, n in items]
 
 
-def dashboard(rt: Runtime, session: Session, today: date) -> Dashboard:
+def dashboard(rt: Runtime, session: Session, today: date | None = None) -> Dashboard:
     cid = rt.campaign_id
     localities = repo.counts_by(session, cid, "locality")
     if "None" in localities:  # the repository's str() of a null locality
         localities[""] = localities.pop("None")
-    deadlines = CampaignDeadlines.for_jurisdiction(rt.jurisdiction)
-    due = answer_deadline(deadlines)
-    calendar = load_calendar(rt.jurisdiction)
+    follow = follow_svc.context(rt, session, today)
+    statuses = {s.department: s for s in follow_svc.department_statuses(rt, session, follow)}
     return Dashboard(
         totals=web_queries.campaign_totals(session, cid),
         categories=_bars(repo.counts_by(session, cid, "category"),
@@ -70,9 +66,12 @@ def dashboard(rt: Runtime, session: Session, today: date) -> Dashboard:
         departments=_bars(repo.counts_by(session, cid, "department")),
         localities=_bars(localities, [*rt.jurisdiction.localities, ""]),
         workload=web_queries.department_workload(session, cid),
-        deadline=due,
-        deadline_status=opinion_status(answered=False, deadline=due, today=today),
-        overdue_days=overdue_working_days(due, today, calendar),
+        deadline=follow.deadline,
+        deadline_status=follow.status(False),
+        overdue_days=follow.overdue_days(False),
+        statuses=statuses,
+        answered=sum(s.counts[follow_svc.STATUS_ANSWERED] for s in statuses.values()),
+        awaiting=sum(s.awaiting for s in statuses.values()),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.services import opinions as opinion_svc
+from api.services.followup import context as follow_context
 from api.services.records import event_record, records
 from api.services.runtime import Actor, Runtime
 from storage import web_queries
@@ -153,7 +154,7 @@ def _sources(session: Session, group_ids: Sequence[int]) -> dict[int, list[Sourc
 
 def grouped(rt: Runtime, session: Session, opinions: Sequence[Opinion]) -> list[CategoryView]:
     """Category → department → duplicate group, in the jurisdiction's category order."""
-    recs = records(session, opinions, rt.jurisdiction)
+    recs = records(session, opinions, rt.jurisdiction, follow_context(rt, session))
     group_ids = {r["cluster"]: o.group_id for r, o in zip(recs, opinions, strict=True)}
     by_cat: dict[str, dict[str, dict[str, GroupView]]] = {}
     for rec in recs:
@@ -194,7 +195,7 @@ def search(
 def review_cards(rt: Runtime, session: Session, opinions: Sequence[Opinion]
                  ) -> list[dict[str, Any]]:
     """Records with their last correction (who and when), for the review queue."""
-    recs = records(session, opinions, rt.jurisdiction)
+    recs = records(session, opinions, rt.jurisdiction, follow_context(rt, session))
     for rec, opinion in zip(recs, opinions, strict=True):
         rec["history"] = [event_record(e) for e in opinion.events]
         rec["last_change"] = next((h for h in reversed(rec["history"])

@@ -9,13 +9,13 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import auth, dashboard, intake, models, review
+from api.web import auth, dashboard, followup, intake, models, review
 from api.web.context import STATIC, LoginRequired, login_redirect
 
 
 def web_router() -> APIRouter:
     router = APIRouter()
-    for module in (auth, dashboard, intake, review, models):
+    for module in (auth, dashboard, intake, review, followup, models):
         router.include_router(module.router)
     return router
 

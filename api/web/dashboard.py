@@ -18,5 +18,5 @@ def dashboard(web: WebDep) -> Response:
     actor = web.actor
     if not actor.has("reviewer", "admin"):
         return web.redirect(home_for(actor.role))
-    board = web_dashboard.dashboard(web.runtime, web.db, web.labels.today())
+    board = web_dashboard.dashboard(web.runtime, web.db)
     return web.render("dashboard.html", nav="dashboard", title="Tổng quan", board=board)

@@ -22,7 +22,7 @@ JOB_LABELS = {"queued": "Đang chờ", "running": "Đang chạy", "succeeded": "
               "failed": "Thất bại", "done": "Xong"}
 FIELD_LABELS = {"decision": "Quyết định của mô hình", "category": "Nhóm", "department": "Cơ quan",
                 "escalation": "Chuyển cấp trên", "locality": "Địa bàn", "status": "Trạng thái",
-                "review": "Xác nhận", "cluster": "Nhóm trùng"}
+                "review": "Xác nhận", "cluster": "Nhóm trùng", "answer": "Trả lời của cơ quan"}
 SOURCE_LABELS = {"text": "theo nội dung", "address": "theo địa chỉ", "section": "theo đề mục",
                  "field": "theo cột dữ liệu", "reviewer": "người rà soát sửa"}
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -147,7 +147,8 @@ KEY_LABELS = {"category": "Nhóm", "department": "Cơ quan", "locality": "Địa
               "locality_source": "Nguồn địa bàn", "escalate": "Chuyển cấp trên",
               "escalation_level": "Cấp", "escalation_reason": "Lý do",
               "escalation_ground": "Căn cứ", "cluster": "Nhóm trùng", "reviewed": "Đã rà soát",
-              "needs_review": "Cần rà soát", "confidence": "Độ tin cậy"}
+              "needs_review": "Cần rà soát", "confidence": "Độ tin cậy",
+              "answer": "Trả lời", "answer_reference": "Văn bản trả lời"}
 
 
 def show_value(labels: Labels, key: str, value: Any) -> str:

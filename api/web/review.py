@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from api.services import groups as group_svc
 from api.services import opinions as opinion_svc
 from api.services import web_views
+from api.services.followup import context as follow_context
 from api.services.records import event_record, records
 from api.web import labels as lab
 from api.web.context import PageError, Web, WebDep, page, safe_next
@@ -116,7 +117,8 @@ async def correct(public_id: str, web: WebDep) -> Response:
 
 def _members(web: Web, key: str) -> tuple[Any, list[dict[str, Any]], str | None]:
     group = group_svc.get_group(web.runtime, web.db, key)
-    members = records(web.db, repo.group_members(web.db, group.id), web.runtime.jurisdiction)
+    members = records(web.db, repo.group_members(web.db, group.id), web.runtime.jurisdiction,
+                      follow_context(web.runtime, web.db))
     representative = next((m["opinion_id"] for m in members if m["duplicate_of"] is None), None)
     return group, members, representative
 

@@ -25,6 +25,9 @@ ENDPOINTS = {
     ("post", "/api/v1/models/rollback"), ("get", "/api/v1/users"), ("post", "/api/v1/users"),
     ("post", "/api/v1/users/{username}/keys"), ("delete", "/api/v1/keys/{key_id}"),
     ("get", "/api/v1/health"), ("get", "/api/v1/me"),
+    ("get", "/api/v1/exports/{kind}"), ("post", "/api/v1/opinions/{opinion_id}/answer"),
+    ("delete", "/api/v1/opinions/{opinion_id}/answer"), ("get", "/api/v1/followup/overdue"),
+    ("get", "/api/v1/campaign"), ("patch", "/api/v1/campaign"),
 }
 
 
@@ -42,6 +45,7 @@ def test_openapi_document_and_docs(client: TestClient) -> None:
     assert {"APIKeyHeader", "HTTPBearer"} <= set(doc["components"]["securitySchemes"])
     record = doc["components"]["schemas"]["OpinionRecord"]["properties"]
     assert {"id", "cluster", "duplicate_of", "needs_review", "opinion_id"} <= set(record)
+    assert {"status", "deadline", "answer"} <= set(record)
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
