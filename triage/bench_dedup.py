@@ -6,7 +6,11 @@ three times, with the perturbations of real input (no diacritics, capitals, lead
 abbreviations, fillers). Each opinion carries the issue it was generated from, so the grouping
 can be scored pair by pair.
 
-Run: `python -m triage.bench_dedup [sizes...]`.
+Grouping runs as in production: with the promoted model's pair verifier (MinHash and
+nearest-neighbour candidates, learned verification) when a model is promoted, with the lexical
+rules otherwise or with `--lexical`.
+
+Run: `python -m triage.bench_dedup [--lexical] [sizes...]`.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from typing import Literal
 
-from triage.dedup import DedupItem, default_config, group_duplicates
+from triage.dedup import DedupItem, PairVerifier, default_config, group_duplicates
 from triage.text import fold
 
 _SPACES = re.compile(r"\s+")
@@ -265,15 +270,36 @@ def pair_scores(groups: Sequence[Sequence[int]], truth: Sequence[str]) -> tuple[
     return precision, recall
 
 
-def bench_dedup(sizes: Sequence[int] = (1000, 10000, 100000)) -> list[dict[str, float]]:
-    """Times group_duplicates for each size; reports seconds, growth exponent and quality."""
+def promoted_verifier() -> PairVerifier | None:
+    """The promoted model's pair verifier, None when there is no model or it has none."""
+    from triage.registry import ModelNotFoundError, load_model
+
+    try:
+        return load_model().duplicates
+    except ModelNotFoundError:
+        return None
+
+
+def bench_dedup(
+    sizes: Sequence[int] = (1000, 10000, 100000),
+    *,
+    verifier: PairVerifier | Literal["promoted"] | None = "promoted",
+) -> list[dict[str, float]]:
+    """Times group_duplicates for each size; reports seconds, growth exponent and quality.
+
+    `verifier`: the promoted model's by default, None for the lexical rules alone.
+    """
+    if verifier == "promoted":
+        verifier = promoted_verifier()
     config = default_config()
-    group_duplicates([make_item("w", "khởi động")], config=config)  # load vocabularies
+    # Load vocabularies (and the verifier's projection) before timing.
+    group_duplicates([make_item("w", "khởi động"), make_item("v", "khởi động lại")],
+                     config=config, verifier=verifier)
     rows: list[dict[str, float]] = []
     for n in sizes:
         items, truth = generate(n)
         start, cpu = time.perf_counter(), time.process_time()
-        groups = group_duplicates(items, config=config)
+        groups = group_duplicates(items, config=config, verifier=verifier)
         seconds = time.perf_counter() - start
         cpu = time.process_time() - cpu
         pos = {it.id: k for k, it in enumerate(items)}
@@ -287,6 +313,7 @@ def bench_dedup(sizes: Sequence[int] = (1000, 10000, 100000)) -> list[dict[str, 
             "pair_precision": precision,
             "pair_recall": recall,
             "exponent": float("nan"),
+            "verifier": float(verifier is not None),
         }
         if rows:
             prev = rows[-1]
@@ -297,8 +324,11 @@ def bench_dedup(sizes: Sequence[int] = (1000, 10000, 100000)) -> list[dict[str, 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    sizes = tuple(int(a) for a in args) or (1000, 10000, 100000)
-    rows = bench_dedup(sizes)
+    lexical = "--lexical" in args
+    sizes = tuple(int(a) for a in args if a != "--lexical") or (1000, 10000, 100000)
+    rows = bench_dedup(sizes, verifier=None if lexical else "promoted")
+    print("verification:", "learned pair verifier" if rows and rows[0]["verifier"]
+          else "lexical rules")
     print(f"{'n':>8} {'seconds':>9} {'cpu s':>8} {'op/s':>7} {'groups':>8} {'precision':>10} "
           f"{'recall':>8} {'exponent':>9}")
     for r in rows:

@@ -88,6 +88,7 @@ def triage_batch(
             for o, n in zip(batch.opinions, normalised, strict=True)
         ],
         group_prefix=cluster_prefix,
+        verifier=model.duplicates,
     )
     return assemble_records(batch.opinions, decisions, groups, model, jurisdiction)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from triage.corpus import LabelledOpinion
+from triage.dedup import DedupItem
 from triage.features import FeatureText, feature_texts
 from triage.jurisdiction import Jurisdiction
 from triage.model import Hyperparameters, TriageModel
@@ -33,6 +34,13 @@ def augmented(items: Sequence[LabelledOpinion]) -> list[tuple[str, LabelledOpini
     return pairs
 
 
+def label_source(item: LabelledOpinion) -> str:
+    """Who labelled an opinion's group: the id prefix of its corpus file ("ta" of "ta-0001",
+    one writer). Writers grouped only their own paraphrases, so the duplicate verifier learns
+    from pairs within one source."""
+    return item.id.rsplit("-", 1)[0] if "-" in item.id else ""
+
+
 def train_model(
     items: Sequence[LabelledOpinion],
     jurisdiction: Jurisdiction,
@@ -45,8 +53,12 @@ def train_model(
         raise ValueError("no training opinions")
     pairs = augmented(items) if augment else [(i.text, i) for i in items]
     normaliser = Normaliser.for_jurisdiction(jurisdiction)
-    texts = prepare_texts([t for t, _ in pairs], normaliser, workers=workers)
+    normalised = normaliser.many([t for t, _ in pairs])
+    texts = feature_texts(normalised, workers=workers)
     labels = [item for _, item in pairs]
+    # A copy keeps its opinion's id: the duplicate verifier counts each opinion once.
+    dedup_items = [DedupItem(i.id, n.repaired, n.expanded, n.folded)
+                   for i, n in zip(labels, normalised, strict=True)]
     return TriageModel(hyper).fit(
         texts,
         [i.category for i in labels],
@@ -54,4 +66,7 @@ def train_model(
         [i.escalate for i in labels],
         [i.escalation_ground for i in labels],
         jurisdiction=jurisdiction,
+        groups=[i.group for i in labels],
+        dedup_items=dedup_items,
+        sources=[label_source(i) for i in labels],
     )

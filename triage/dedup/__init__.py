@@ -22,6 +22,15 @@ How two opinions are judged (domain.md, Duplicates):
 7. Groups are built best pair first with union-find, and the rules of 4–5 are checked between
    whole groups, so a chain cannot join two opinions that conflict.
 
+With the trained model's `PairVerifier` (`TriageModel.duplicates`, learned from the paraphrase
+groups of the training corpus; `verifier.py`), steps 2–4 change: candidates also come from each
+opinion's nearest neighbours in a projection of its TF-IDF vector (a random projection forest,
+`neighbours.py`, linear in n like MinHash), and a pair is joined when the verifier's probability
+reaches its threshold, chosen by leave-one-writer-out cross-validation
+(`python -m triage.dedup.crossval`). The rules of 5 and the facets of 4 still veto a merge; the
+general/personal distinction becomes the verifier's evidence, while a named case never joins an
+unnamed one. Without a verifier (no model at hand), the lexical rules above decide.
+
 The representative of a group is its earliest member: it stays the same when later opinions
 join, so stored `duplicate_of` links stay valid. Thresholds and every phrase list live in
 `data/<jurisdiction>/dedup.yaml`.
@@ -32,6 +41,7 @@ from triage.dedup.engine import PairVerdict, explain_pair, group_duplicates
 from triage.dedup.features import Analysis, Specifics, analyse, specifics
 from triage.dedup.index import DuplicateIndex
 from triage.dedup.models import DedupItem, DuplicateGroup
+from triage.dedup.verifier import PairVerifier
 
 __all__ = [
     "Analysis",
@@ -40,6 +50,7 @@ __all__ = [
     "DuplicateGroup",
     "DuplicateIndex",
     "PairVerdict",
+    "PairVerifier",
     "Specifics",
     "analyse",
     "default_config",

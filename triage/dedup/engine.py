@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,6 +25,9 @@ from triage.dedup.minhash import (
 )
 from triage.dedup.models import DedupItem, DuplicateGroup
 from triage.dedup.rules import GroupState
+
+if TYPE_CHECKING:
+    from triage.dedup.verifier import DocVectors, PairVerifier
 
 _LEVELS = {"general": 0, "personal": 1, "named": 2}
 _BASE_KINDS = ("person", "parcel", "plot", "dossier", "locality", "date", "document", "amount")
@@ -58,17 +62,31 @@ class PairVerdict:
     """Why two opinions are or are not duplicates (for reviewers and tests)."""
 
     duplicate: bool
-    score: float
+    score: float  # lexical similarity, or the verifier's probability when there is one
     # "exact", "same_content", "similar" (duplicates); "similarity", "case_level",
     # "facet:<name>", "specific:<kind>" (not)
     reason: str
 
 
 class Engine:
-    """Opinions (deduplicated by exact key into docs) and the groups of docs found so far."""
+    """Opinions (deduplicated by exact key into docs) and the groups of docs found so far.
 
-    def __init__(self, config: DedupConfig | None = None, keep_buckets: bool = False) -> None:
+    With a `verifier`, candidates also come from each doc's nearest neighbours in its TF-IDF
+    projection, and pairs are judged by the verifier's probability instead of the lexical score.
+    Stored keys, facets (unless the verifier says otherwise), a named case against an unnamed
+    one and conflicting specifics still veto a merge; the general/personal distinction is the
+    verifier's evidence.
+    """
+
+    def __init__(
+        self,
+        config: DedupConfig | None = None,
+        keep_buckets: bool = False,
+        verifier: PairVerifier | None = None,
+    ) -> None:
         self.config = config or default_config()
+        self.verifier = verifier
+        self.sem: DocVectors | None = None
         self.hasher = MinHasher(self.config.num_perm, self.config.seed)
         self.modes = {f.name: f.mode for f in self.config.vocabulary.facets}
         self.analyses: list[Analysis] = []
@@ -122,9 +140,8 @@ class Engine:
         if ra == rb:
             return None
         sa, sb = self.state(ra), self.state(rb)
-        if check and not (sa.plain and sb.plain and sa.level == sb.level and
-                          (sa.key is None or sb.key is None or sa.key == sb.key)):
-            reason = sa.conflict(sb, self.modes)
+        if check:
+            reason = self.conflict(sa, sb)
             if reason:
                 return reason
         if ra > rb:  # the earliest doc stays root
@@ -133,6 +150,15 @@ class Engine:
         sa.absorb(sb)
         del self.states[rb]
         return None
+
+    def conflict(self, sa: GroupState, sb: GroupState) -> str | None:
+        if self.verifier is not None:
+            return sa.conflict(sb, self.modes, learned=True, facets=self.verifier.facet_veto)
+        if sa.plain and sb.plain and sa.level == sb.level and (
+            sa.key is None or sb.key is None or sa.key == sb.key
+        ):
+            return None
+        return sa.conflict(sb, self.modes)
 
     # -- adding opinions ----------------------------------------------------------------------
 
@@ -244,6 +270,9 @@ class Engine:
             self.words = sp.vstack([self.words, w], format="csr")
             self.chars = sp.vstack([self.chars, c], format="csr")
             self.sizes = np.concatenate([self.sizes, sizes])
+        if self.verifier is not None:
+            vec = self.verifier.vectors(new)
+            self.sem = vec if self.sem is None else self.sem.extend(vec)
 
     def candidates(self, within: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Candidate pairs among the new docs and between new and stored docs (buckets)."""
@@ -283,6 +312,12 @@ class Engine:
                 codes2 = unique_sorted(ol * (first + n_new) + orr)
                 left = np.concatenate([left, codes2 // (first + n_new)])
                 right = np.concatenate([right, codes2 % (first + n_new)])
+        if within and self.verifier is not None and self.sem is not None and n_new:
+            # Nearest neighbours in meaning, among all docs, for pairs that touch a new doc.
+            sl, sr = self.verifier.candidates(self.sem, first_new=first)
+            total = first + n_new
+            codes = unique_sorted(np.concatenate([left * total + right, sl * total + sr]))
+            left, right = codes // total, codes % total
         return left, right
 
     def link(self) -> None:
@@ -307,12 +342,21 @@ class Engine:
         """Pairs that pass the rules (as far as masks tell) and the similarity they need."""
         assert self.words is not None and self.chars is not None
         cfg = self.config
-        ok = self.level[left] == self.level[right]
         kl, kr = self.kmask[left], self.kmask[right]
-        ok &= ~(((kl & kr) == 0) & (kl != 0) & (kr != 0)).any(axis=1)
-        fl, fr = self.fmask[left], self.fmask[right]
-        disjoint = ((fl & fr) == 0) & (fl != 0) & (fr != 0)
-        ok &= ~np.where(self.strict_facets[None, :], fl != fr, disjoint).any(axis=1)
+        ok = ~(((kl & kr) == 0) & (kl != 0) & (kr != 0)).any(axis=1)
+        if self.verifier is None or self.verifier.facet_veto:
+            fl, fr = self.fmask[left], self.fmask[right]
+            disjoint = ((fl & fr) == 0) & (fl != 0) & (fr != 0)
+            ok &= ~np.where(self.strict_facets[None, :], fl != fr, disjoint).any(axis=1)
+        if self.verifier is not None:
+            assert self.sem is not None
+            named = _LEVELS["named"]
+            ok &= (self.level[left] == named) == (self.level[right] == named)
+            left, right = left[ok], right[ok]
+            p = self.verifier.probability(self, self.sem, left, right).astype(np.float32)
+            keep = p >= self.verifier.threshold
+            return left[keep], right[keep], p[keep]
+        ok &= self.level[left] == self.level[right]
         left, right = left[ok], right[ok]
         scores = pair_scores(self.words, self.sizes, self.chars, left, right,
                              cfg.word_weight, cfg.char_weight)
@@ -340,7 +384,12 @@ class Engine:
     # -- reading groups -----------------------------------------------------------------------
 
     def score(self, i: int, j: int) -> float:
+        """The verifier's probability, or the lexical score without a verifier."""
         assert self.words is not None and self.chars is not None
+        if self.verifier is not None:
+            assert self.sem is not None
+            p = self.verifier.probability(self, self.sem, np.array([i]), np.array([j]))
+            return float(p[0])
         cfg = self.config
         s = pair_scores(self.words, self.sizes, self.chars, np.array([i]), np.array([j]),
                         cfg.word_weight, cfg.char_weight)
@@ -374,33 +423,46 @@ def _check_ids(items: Sequence[DedupItem], known: Mapping[str, int] | None = Non
 
 
 def group_duplicates(
-    items: Sequence[DedupItem], *, config: DedupConfig | None = None, group_prefix: str = "c"
+    items: Sequence[DedupItem],
+    *,
+    config: DedupConfig | None = None,
+    group_prefix: str = "c",
+    verifier: PairVerifier | None = None,
 ) -> list[DuplicateGroup]:
     """Groups duplicate opinions of one batch.
 
     Every item is in exactly one group (singletons too); groups come in order of their first
     member and are named `{group_prefix}01`, `{group_prefix}02`...; the representative is the
-    earliest member.
+    earliest member. `verifier` is the trained model's (`TriageModel.duplicates`); without one,
+    pairs are judged by the lexical score and the hand-set rules of `dedup.yaml`.
     """
     _check_ids(items)
-    engine = Engine(config)
+    engine = Engine(config, verifier=verifier)
     docs = engine.add_docs(items)
     engine.link()
     return _groups([it.id for it in items], docs, engine, None, group_prefix)
 
 
-def explain_pair(a: DedupItem, b: DedupItem, config: DedupConfig | None = None) -> PairVerdict:
+def explain_pair(
+    a: DedupItem,
+    b: DedupItem,
+    config: DedupConfig | None = None,
+    verifier: PairVerifier | None = None,
+) -> PairVerdict:
     """Judges two opinions alone, with the same rules as grouping (no chaining, no LSH)."""
-    engine = Engine(config)
+    engine = Engine(config, verifier=verifier)
     da, db = engine.add_docs([a, b])
     if da == db:
         same = exact_key(a) == exact_key(b)
         return PairVerdict(True, 1.0, "exact" if same else "same_content")
     s = engine.score(da, db)
-    sa, sb = engine.state(da), engine.state(db)
-    reason = sa.conflict(sb, engine.modes)
+    reason = engine.conflict(engine.state(da), engine.state(db))
     if reason:
         return PairVerdict(False, s, reason)
-    if s < engine.threshold(engine.analyses[da], engine.analyses[db]):
+    if verifier is not None:
+        need = verifier.threshold
+    else:
+        need = engine.threshold(engine.analyses[da], engine.analyses[db])
+    if s < need:
         return PairVerdict(False, s, "similarity")
     return PairVerdict(True, s, "similar")

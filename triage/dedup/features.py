@@ -97,7 +97,6 @@ class Analysis:
     level: str  # "named", "personal" or "general"
     lead_in: str = ""
     kinds: dict[str, frozenset[object]] = field(default_factory=dict, compare=False)
-    body: str = field(default="", compare=False)  # folded tokens of the body, for the verifier
 
 
 @lru_cache(maxsize=1 << 18)
@@ -602,10 +601,8 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
         strong=strong,
     )
     content = content_tokens(body.text, vocab)
-    said = body.text
     if not content and lead_end:
         content = content_tokens(whole.text, vocab)
-        said = whole.text
     level = "named" if strong else ("personal" if personal else "general")
     return Analysis(
         specifics=spec,
@@ -614,7 +611,6 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
         level=level,
         lead_in=" ".join(orig[:lead_end]),
         kinds=spec.kinds(),
-        body=said,
     )
 
 

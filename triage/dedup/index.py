@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from triage.dedup.config import DedupConfig
 from triage.dedup.engine import Engine, _check_ids, _groups
 from triage.dedup.models import DedupItem, DuplicateGroup
+
+if TYPE_CHECKING:
+    from triage.dedup.verifier import PairVerifier
 
 
 class DuplicateIndex:
@@ -16,10 +20,21 @@ class DuplicateIndex:
     matches best), and two existing groups are never merged, so cluster keys and representatives
     already handed out stay valid. Grouping a whole campaign at once with `group_duplicates` may
     therefore merge a little more than adding it batch by batch.
+
+    `verifier` is the trained model's (`TriageModel.duplicates`), as for `group_duplicates`;
+    an index keeps the one it was built with (rebuild it when another model is promoted). With
+    a verifier, each `add` looks for the new opinions' nearest neighbours among all stored ones,
+    so an add costs time in proportion to the campaign's size.
     """
 
-    def __init__(self, config: DedupConfig | None = None, *, key_prefix: str = "g") -> None:
-        self._engine = Engine(config, keep_buckets=True)
+    def __init__(
+        self,
+        config: DedupConfig | None = None,
+        *,
+        key_prefix: str = "g",
+        verifier: PairVerifier | None = None,
+    ) -> None:
+        self._engine = Engine(config, keep_buckets=True, verifier=verifier)
         self._prefix = key_prefix
         self._ids: list[str] = []
         self._doc_of: dict[str, int] = {}
@@ -30,6 +45,10 @@ class DuplicateIndex:
     @property
     def config(self) -> DedupConfig:
         return self._engine.config
+
+    @property
+    def verifier(self) -> PairVerifier | None:
+        return self._engine.verifier
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -87,10 +106,11 @@ class DuplicateIndex:
         config: DedupConfig | None = None,
         *,
         key_prefix: str = "g",
+        verifier: PairVerifier | None = None,
     ) -> DuplicateIndex:
         """Rebuilds an index from stored opinions and their stored group keys, as they are
         (reviewers' splits and merges included); items without a key are grouped as new."""
-        index = cls(config, key_prefix=key_prefix)
+        index = cls(config, key_prefix=key_prefix, verifier=verifier)
         items = list(items)
         stored = [it for it in items if it.id in assignments]
         fresh = [it for it in items if it.id not in assignments]

@@ -68,12 +68,35 @@ class GroupState:
     def plain(self) -> bool:
         return not self.kinds and all(v == {frozenset()} for v in self.facets.values())
 
-    def conflict(self, other: GroupState, modes: Mapping[str, str]) -> str | None:
-        """The reason the two groups cannot be one, None when they can."""
+    def conflict(
+        self,
+        other: GroupState,
+        modes: Mapping[str, str],
+        *,
+        learned: bool = False,
+        facets: bool = True,
+    ) -> str | None:
+        """The reason the two groups cannot be one, None when they can.
+
+        With a learned verifier (`learned`), the general/personal distinction is the verifier's
+        evidence, not a veto: only a named case against anything else is; so are facets unless
+        `facets` is false.
+        """
         if self.key is not None and other.key is not None and self.key != other.key:
             return "stored_groups"
-        if self.level != other.level:
+        if learned:
+            if (self.level == "named") != (other.level == "named"):
+                return "case_level"
+        elif self.level != other.level:
             return "case_level"
+        if facets:
+            reason = self.facets_conflict(other, modes)
+            if reason:
+                return reason
+        return self.kinds_conflict(other)
+
+    def facets_conflict(self, other: GroupState, modes: Mapping[str, str]) -> str | None:
+        """"facet:<name>" when the groups ask for, or about, different things."""
         for name, sets in self.facets.items():
             theirs = other.facets.get(name)
             if theirs is None:
@@ -88,6 +111,10 @@ class GroupState:
         for name, theirs in other.facets.items():
             if name not in self.facets and modes.get(name) == "strict" and any(theirs):
                 return f"facet:{name}"
+        return None
+
+    def kinds_conflict(self, other: GroupState) -> str | None:
+        """"specific:<kind>" when some member of each group carries the kind and they disagree."""
         for kind, ksets in self.kinds.items():
             theirs_k = other.kinds.get(kind)
             if not theirs_k:
@@ -105,3 +132,11 @@ class GroupState:
             self.facets.setdefault(name, set()).update(fsets)
         if self.key is None:
             self.key = other.key
+
+
+def pair_conflict(
+    a: Analysis, b: Analysis, modes: Mapping[str, str], *, learned: bool = False,
+    facets: bool = True,
+) -> str | None:
+    """The rules between two opinions alone (what `GroupState.conflict` says of singletons)."""
+    return GroupState.of(a).conflict(GroupState.of(b), modes, learned=learned, facets=facets)
