@@ -159,7 +159,7 @@ def submit_batch(rt: Runtime, session: Session, actor: Actor, sub: Submission) -
         keys = rt.dedup.assign(session, campaign, [
             DedupItem(pid, n.repaired, n.expanded, n.folded)
             for pid, n in zip(public_ids, normalised, strict=True)
-        ])
+        ], verifier=getattr(model, "duplicates", None))
         groups = _groups_for(session, campaign.id, keys)
         opinions = []
         for o, n, d, pid in zip(batch.opinions, normalised, decisions, public_ids, strict=True):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from storage import repositories as repo
 from storage.models import Campaign
-from triage.dedup import DedupConfig, DedupItem, DuplicateIndex
+from triage.dedup import DedupConfig, DedupItem, DuplicateIndex, PairVerifier
 from triage.text import fold
 
 # Keys the index makes up for new groups; never a stored key ("c0042"), which the caller
@@ -30,6 +30,7 @@ class _CampaignIndex:
     index: DuplicateIndex
     last_opinion_id: int
     revision: int
+    verifier: PairVerifier | None  # the promoted model's; a new model means a new index
     aliases: dict[str, str] = field(default_factory=dict)  # fresh index key → stored key
 
 
@@ -47,30 +48,38 @@ class DedupCache:
             else:
                 self._entries.pop(campaign_id, None)
 
-    def _fresh(self, session: Session, campaign: Campaign) -> _CampaignIndex:
+    def _fresh(
+        self, session: Session, campaign: Campaign, verifier: PairVerifier | None
+    ) -> _CampaignIndex:
         last = repo.max_opinion_id(session, campaign.id)
         with self._lock:
             entry = self._entries.get(campaign.id)
         if entry is not None and entry.last_opinion_id == last and \
-                entry.revision == campaign.groups_revision:
+                entry.revision == campaign.groups_revision and entry.verifier is verifier:
             return entry
         rows = repo.dedup_rows(session, campaign.id)
         items = [DedupItem(pid, text, expanded or text, fold(expanded or text))
                  for pid, text, expanded, _ in rows]
         assignments = {pid: key for pid, _, _, key in rows if key is not None}
-        index = DuplicateIndex.restore(items, assignments, self.config, key_prefix=FRESH_PREFIX)
-        entry = _CampaignIndex(index, last, campaign.groups_revision)
+        index = DuplicateIndex.restore(items, assignments, self.config, key_prefix=FRESH_PREFIX,
+                                       verifier=verifier)
+        entry = _CampaignIndex(index, last, campaign.groups_revision, verifier)
         self.rebuilds += 1
         with self._lock:
             self._entries[campaign.id] = entry
         return entry
 
     def assign(
-        self, session: Session, campaign: Campaign, items: Sequence[DedupItem]
+        self,
+        session: Session,
+        campaign: Campaign,
+        items: Sequence[DedupItem],
+        verifier: PairVerifier | None = None,
     ) -> dict[str, str]:
         """Each new item's group: a stored group key, or a fresh key (FRESH_PREFIX) for a new
-        group that the caller must create and `confirm`."""
-        entry = self._fresh(session, campaign)
+        group that the caller must create and `confirm`. `verifier` is the promoted model's
+        duplicate verifier, so that stored batches group as `triage run` groups them."""
+        entry = self._fresh(session, campaign, verifier)
         try:
             keys = entry.index.add(items)
         except BaseException:
