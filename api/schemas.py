@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from triage.pipeline import TriageRecord
+from triage.pipeline import ContractRecord, TriageRecord
 
 __all__ = ["TriageRecord"]
 
@@ -27,21 +27,12 @@ class ApiModel(BaseModel):
 # --- records ---------------------------------------------------------------------------------
 
 
-class OpinionRecord(BaseModel):
+class OpinionRecord(ContractRecord):
     """A stored opinion: the contract's triage record, then the product's extras."""
 
     id: str = Field(description="The caller's own id where it sent one, else `opinion_id`.")
-    text: str
-    locality: str | None
-    category: str
-    confidence: float
-    department: str
-    escalate: bool
-    escalation_level: str | None
-    escalation_reason: str | None
     cluster: str = Field(description="Key of the duplicate group (spans batches).")
     duplicate_of: str | None = Field(description="`opinion_id` of the group's representative.")
-    needs_review: bool
     opinion_id: str = Field(description="Unique across batches, e.g. b3-0007.")
     batch: str
     position: int

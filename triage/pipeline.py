@@ -20,8 +20,8 @@ from triage.settings import Settings, get_settings
 from triage.text import NormalisedText, Normaliser
 
 
-class TriageRecord(BaseModel):
-    """One opinion as it leaves the product; the first fields are the contract's."""
+class ContractRecord(BaseModel):
+    """The fields of the triage record that callers rely on (`shared/contract.md`)."""
 
     id: str
     text: str
@@ -35,7 +35,11 @@ class TriageRecord(BaseModel):
     cluster: str
     duplicate_of: str | None
     needs_review: bool
-    # Beyond the contract.
+
+
+class TriageRecord(ContractRecord):
+    """One opinion as it leaves the pipeline: the contract's fields, then the product's."""
+
     position: int
     submitter: str | None = None
     masked_text: str = ""
