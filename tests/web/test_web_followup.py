@@ -8,10 +8,9 @@ Quốc khánh holidays (1/9–4/9) in between, so unanswered issues are 3 workin
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from openpyxl import load_workbook
 from web_helpers import VETERANS, csrf_from, submit_text
 
 from storage import repositories as repo
-from storage.scratch import postgres_schema, sqlite_url
 from triage.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
@@ -34,17 +32,10 @@ PERSONAL = ["Nguyễn Văn Bình", "Kiều Thị Hoa", "Phùng Văn Tuấn", "09
 ANSWER = "Phòng TN&MT đã kiểm tra hồ sơ, hẹn trả kết quả trước ngày 15/9/2023."
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def web_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture
+def web_db_url(db_url: str) -> str:
     """Every page here on SQLite, and on PostgreSQL when TRIAGE_TEST_POSTGRES_URL is set."""
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path / "db")
-        return
-    url = os.environ.get("TRIAGE_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("PostgreSQL tests skipped: set TRIAGE_TEST_POSTGRES_URL to run them")
-    with postgres_schema(url) as scoped:
-        yield scoped
+    return db_url
 
 
 @pytest.fixture
