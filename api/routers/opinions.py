@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from api.deps import ActorDep, Reviewer, RuntimeDep, SessionDep
 from api.schemas import CorrectionIn, OpinionDetail, OpinionPage
@@ -21,10 +22,7 @@ Today = Annotated[date | None, Query(
     description="Reference day of the follow-up status (YYYY-MM-DD); default: today.")]
 
 
-@router.get("/opinions", response_model=OpinionPage,
-            summary="Filter and page through stored opinions")
-def list_opinions(
-    runtime: RuntimeDep, session: SessionDep, actor: ActorDep,
+def opinion_filters(
     batch: str | None = None,
     category: str | None = None,
     department: str | None = None,
@@ -36,16 +34,28 @@ def list_opinions(
     cluster: str | None = None,
     q: Annotated[str | None, Query(description="Words to find, with or without diacritics.",
                                    max_length=500)] = None,
+) -> svc.OpinionQuery:
+    """The filters of a view of stored opinions, shared by listing and exporting."""
+    return svc.OpinionQuery(
+        batch=batch, category=category, department=department, locality=locality,
+        escalate=escalate, escalation_level=escalation_level, needs_review=needs_review,
+        reviewed=reviewed, cluster=cluster, q=q,
+    )
+
+
+OpinionFilters = Annotated[svc.OpinionQuery, Depends(opinion_filters)]
+
+
+@router.get("/opinions", response_model=OpinionPage,
+            summary="Filter and page through stored opinions")
+def list_opinions(
+    runtime: RuntimeDep, session: SessionDep, actor: ActorDep, filters: OpinionFilters,
     order: Literal["position", "review"] = "position",
     limit: Limit = 50,
     offset: Offset = 0,
     today: Today = None,
 ) -> dict[str, Any]:
-    query = svc.OpinionQuery(
-        batch=batch, category=category, department=department, locality=locality,
-        escalate=escalate, escalation_level=escalation_level, needs_review=needs_review,
-        reviewed=reviewed, cluster=cluster, q=q, order=order,
-    )
+    query = replace(filters, order=order)
     rows, total = svc.search(runtime, session, actor, query, limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset,
             "items": records(session, rows, runtime.jurisdiction,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import ActorDep, Reviewer, RuntimeDep, SessionDep
-from api.routers.opinions import detail
+from api.routers.opinions import OpinionFilters, detail
 from api.schemas import AnswerIn, CampaignDatesIn, CampaignOut, OpinionDetail, OverdueOut
 from api.services import followup as follow_svc
 from api.services import opinions as opinion_svc
@@ -22,21 +22,6 @@ router = APIRouter(tags=["reports"])
 Today = Annotated[date | None, Query(
     description="The report's date and the reference for statuses (YYYY-MM-DD); "
                 "default: today in the jurisdiction's time zone.")]
-Search = Annotated[str | None, Query(description="Words to find, with or without diacritics.",
-                                     max_length=500)]
-
-
-def _query(
-    batch: str | None, category: str | None, department: str | None, locality: str | None,
-    escalate: bool | None, escalation_level: str | None, needs_review: bool | None,
-    reviewed: bool | None, cluster: str | None, q: str | None,
-) -> opinion_svc.OpinionQuery:
-    return opinion_svc.OpinionQuery(
-        batch=batch, category=category, department=department, locality=locality,
-        escalate=escalate, escalation_level=escalation_level, needs_review=needs_review,
-        reviewed=reviewed, cluster=cluster, q=q,
-    )
-
 
 def content_disposition(filename: str) -> str:
     """An ASCII name for old clients and the UTF-8 one (RFC 6266)."""
@@ -60,17 +45,7 @@ def file_response(file: svc.ExportFile) -> Response:
 )
 def export(
     kind: Literal["xlsx", "report", "escalations"],
-    runtime: RuntimeDep, session: SessionDep, actor: ActorDep,
-    batch: str | None = None,
-    category: str | None = None,
-    department: str | None = None,
-    locality: str | None = None,
-    escalate: bool | None = None,
-    escalation_level: Literal["city", "central"] | None = None,
-    needs_review: bool | None = None,
-    reviewed: bool | None = None,
-    cluster: str | None = None,
-    q: Search = None,
+    runtime: RuntimeDep, session: SessionDep, actor: ActorDep, filters: OpinionFilters,
     public: Annotated[bool, Query(
         description="Public version: names, phone numbers, ID numbers and e-mail addresses "
                     "masked, no submitters.")] = False,
@@ -80,9 +55,7 @@ def export(
     counts); report: "Báo cáo tổng hợp ý kiến, kiến nghị của Nhân dân"; escalations: the list
     of requests beyond the town's authority, sent up. Filters are those of `GET /opinions`;
     an intake key exports only the opinions of its own batches."""
-    query = _query(batch, category, department, locality, escalate, escalation_level,
-                   needs_review, reviewed, cluster, q)
-    return file_response(svc.export(runtime, session, actor, kind, query, public=public,
+    return file_response(svc.export(runtime, session, actor, kind, filters, public=public,
                                     today=today))
 
 
@@ -122,8 +95,8 @@ def overdue(
     escalate: bool | None = None,
     today: Today = None,
 ) -> dict[str, Any]:
-    query = _query(batch, category, department, locality, escalate, None, None, None, None,
-                   None)
+    query = opinion_svc.OpinionQuery(batch=batch, category=category, department=department,
+                                     locality=locality, escalate=escalate)
     return svc.overdue(runtime, session, actor, query, today=today)
 
 
