@@ -6,9 +6,7 @@ nothing), then lines are mapped back one to one so that `original` and `line` st
 
 from __future__ import annotations
 
-import unicodedata
-
-from triage.text import decode_legacy, detect_legacy_encoding, repair_text, repair_with_report
+from triage.text import detect_legacy_encoding, repair_text, repair_with_report
 
 __all__ = ["detect_legacy", "repair_lines", "repair_one", "repair_texts"]
 
@@ -16,47 +14,6 @@ __all__ = ["detect_legacy", "repair_lines", "repair_one", "repair_texts"]
 def _repair(text: str) -> tuple[str, str | None]:
     result = repair_with_report(text)
     return result.text, result.legacy_encoding
-
-
-def _vietnamese_letters() -> frozenset[str]:
-    letters = set("đĐ")
-    for base in "aăâeêioôơuưy":
-        for tone in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"):
-            letter = unicodedata.normalize("NFC", base + tone)
-            letters.update((letter, letter.upper()))
-    return frozenset(letters)
-
-
-_VI_LETTERS = _vietnamese_letters()
-_TYPOGRAPHY = frozenset("“”‘’–—…•€°№\u00a0")
-
-
-def _odd(line: str) -> int:
-    """Characters that neither Vietnamese nor ordinary typography uses (TCVN3 "·", "¬")."""
-    return sum(
-        1
-        for c in line
-        if ord(c) > 127 and ord(c) < 0x2000 and c not in _VI_LETTERS and c not in _TYPOGRAPHY
-    )
-
-
-def _finish_legacy(lines: list[str], encoding: str) -> list[str]:
-    """Converts the short lines a per-line judgement left undecided ("2. X· Kim S¬n:").
-
-    Only runs once the batch is known to be in `encoding`, and only keeps a conversion that
-    leaves no odd character behind.
-    """
-    out = []
-    for line in lines:
-        if _odd(line):
-            try:
-                decoded = repair_text(decode_legacy(line, encoding))
-            except (KeyError, ValueError):
-                decoded = line
-            if not _odd(decoded):
-                line = decoded
-        out.append(line)
-    return out
 
 
 def detect_legacy(text: str) -> str | None:
@@ -81,8 +38,6 @@ def repair_lines(lines: list[str]) -> tuple[list[str], str | None]:
     if len(middle) != last - first + 1:
         # The repair merged or dropped lines: go line by line (slower, same result shape).
         middle = [repair_one(line) if line.strip() else "" for line in lines[first : last + 1]]
-    if legacy:
-        middle = _finish_legacy(middle, legacy)
     return [""] * first + middle + [""] * (len(lines) - last - 1), legacy
 
 
