@@ -3,14 +3,13 @@ PostgreSQL when TRIAGE_TEST_POSTGRES_URL is set), an app and keys for every role
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from api_helpers import auth, make_client
 from fastapi.testclient import TestClient
+from model_files import copy_models
 
 from triage.corpus import load_corpus
 from triage.settings import Settings
@@ -46,14 +45,7 @@ def seed_models(api_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture
 def models_dir(seed_models: Path, tmp_path: Path) -> Path:
     """A per-test copy (promotions and rollbacks change it)."""
-    target = tmp_path / "models"
-    target.mkdir()
-    for entry in seed_models.iterdir():
-        if entry.suffix == ".joblib":
-            os.link(entry, target / entry.name)
-        else:
-            shutil.copy(entry, target / entry.name)
-    return target
+    return copy_models(seed_models, tmp_path / "models")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from model_files import copy_models
 from web_helpers import sign_in
 
 from storage.accounts import add_user
@@ -55,16 +56,6 @@ def seed_models(web_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
                                "training_data": {"opinions": len(items)}}, directory)
     promote(saved.key, directory)
     return directory
-
-
-def copy_models(source: Path, target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in source.iterdir():
-        if entry.suffix == ".joblib":
-            os.link(entry, target / entry.name)
-        else:
-            shutil.copy(entry, target / entry.name)
-    return target
 
 
 @pytest.fixture
