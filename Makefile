@@ -32,8 +32,8 @@ web-docs: $(STAMP) system-packages
 	TRIAGE_SCREENSHOTS_DIR=docs/web $(BIN)/pytest -q tests/web/test_web_browser.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check triage api tests
-	$(BIN)/mypy triage api
+	$(BIN)/ruff check .
+	$(BIN)/mypy triage api storage
 
 train: $(STAMP)
 	$(BIN)/triage train

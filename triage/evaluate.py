@@ -88,11 +88,14 @@ def evaluate_duplicates_across_writers(
     jurisdiction: Jurisdiction,
     *,
     Cs: Sequence[float] = (0.03, 0.1, 0.3),
+    case_vetoes: Sequence[bool] = (True,),
     thresholds: Sequence[float] = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
     min_precision: float = 0.65,
 ) -> dict[str, Any]:
     """Leave-one-writer-out cross-validation of the duplicate verifier, which also chooses its
-    hyperparameters (C and the probability threshold): never the held-out set.
+    hyperparameters (C and the probability threshold): never the held-out set. `case_vetoes`
+    may add `False` to measure what the rule of domain.md (a named case is a duplicate only of
+    opinions about that case) costs on the writers' labels; the model keeps the rule.
 
     For each training file (one writer each) the verifier learns from the other files and
     groups the left-out one; pair tp/fp/fn are pooled over the files. The choice is the setting
@@ -124,15 +127,17 @@ def evaluate_duplicates_across_writers(
         train = [(i, d, other) for other in labelled if other != name
                  for i, d in zip(labelled[other], dedup[other], strict=True)]
         for C in Cs:
-            verifier = PairVerifier(C=C).fit(
-                [d for _, d, _ in train], [i.group for i, _, _ in train],
-                [i.department for i, _, _ in train], [i.category for i, _, _ in train],
-                sources=[src for _, _, src in train], config=config,
-            )
-            for t in thresholds:
-                v = copy.copy(verifier)
-                v.threshold = t
-                add(f"C={C:g} threshold={t:g}", name, _pair_sets(labelled[name], dedup[name], v))
+            for case in case_vetoes:
+                verifier = PairVerifier(C=C, case_veto=case).fit(
+                    [d for _, d, _ in train], [i.group for i, _, _ in train],
+                    [i.department for i, _, _ in train], [i.category for i, _, _ in train],
+                    sources=[src for _, _, src in train], config=config,
+                )
+                for t in thresholds:
+                    v = copy.copy(verifier)
+                    v.threshold = t
+                    add(f"C={C:g} case={int(case)} threshold={t:g}", name,
+                        _pair_sets(labelled[name], dedup[name], v))
     pooled = {setting: _prf(*c) for setting, c in counts.items()}
     learned = {k: m for k, m in pooled.items() if k != "lexical"}
     precise = {k: m for k, m in learned.items() if m["precision"] >= min_precision}
@@ -146,18 +151,19 @@ def evaluate_duplicates_across_writers(
         "pooled": pooled,
         "per_file": per_file,
         "chosen": {"setting": chosen, "C": float(params["C"]),
+                   "case_veto": params["case"] == "1",
                    "threshold": float(params["threshold"]), "min_precision": min_precision,
                    **pooled[chosen]},
     }
 
 
 def format_duplicates_across_writers(results: Mapping[str, Any]) -> str:
-    lines = [f"  {'setting':<24}{'precision':>10}{'recall':>8}{'f1':>7}{'f0.5':>7}"
+    lines = [f"  {'setting':<32}{'precision':>10}{'recall':>8}{'f1':>7}{'f0.5':>7}"
              f"{'tp':>6}{'fp':>6}{'fn':>6}"]
     chosen = results["chosen"]["setting"]
     for setting, m in results["pooled"].items():
         mark = "  <- chosen" if setting == chosen else ""
-        lines.append(f"  {setting:<24}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}"
+        lines.append(f"  {setting:<32}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}"
                      f"{f_beta(m, 0.5):>7.3f}{m['tp']:>6}{m['fp']:>6}{m['fn']:>6}{mark}")
     lines.append(f"  per left-out file ({chosen}):")
     for name, m in results["per_file"][chosen].items():

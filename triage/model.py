@@ -46,7 +46,8 @@ class Hyperparameters:
     review_margin: float = 0.15
     # The pair verifier of duplicate detection, as leave-one-writer-out cross-validation chose
     # it (`python -m triage.dedup.crossval`): the best F1 with a precision of at least 0.65.
-    duplicate_C: float = 0.3
+    duplicate_C: float = 0.03
+    duplicate_case_veto: bool = True
     duplicate_threshold: float = 0.5
 
 
@@ -98,6 +99,7 @@ class TriageModel:
                 DedupItem(str(k), t.lowered, t.lowered, t.folded) for k, t in enumerate(texts)
             ]
             verifier = PairVerifier(C=self.hyper.duplicate_C,
+                                    case_veto=self.hyper.duplicate_case_veto,
                                     threshold=self.hyper.duplicate_threshold)
             try:
                 self.duplicates = verifier.fit(items, groups, departments, categories,

@@ -323,6 +323,40 @@ def test_places_dossiers_and_amounts() -> None:
     assert general.empty and not general.strong
 
 
+def test_quantities_are_not_dossier_or_plot_numbers() -> None:
+    slip = specifics(item("Nộp hồ sơ sang tên, phiếu hẹn 10 ngày mà 25 ngày mới có kết quả"))
+    assert slip.dossiers == frozenset() and not slip.strong
+    plot = specifics(item("HTX bán cho gia đình tôi một lô đất 200m2 từ năm 1991"))
+    assert plot.plots == frozenset()
+    assert specifics(item("Phiếu hẹn số 1187 hẹn trả ngày 10/4/2023")).dossiers == {"1187"}
+    assert specifics(item("Gia đình tôi trúng lô đất số 15 khu X2")).plots == {"15"}
+
+
+def test_a_year_separates_cases_not_general_requests() -> None:
+    from triage.dedup import default_config
+    from triage.dedup.features import analyse
+    from triage.dedup.rules import pair_conflict
+
+    config = default_config()
+
+    def analysed(text: str) -> Any:
+        return analyse(item(text), config)
+
+    older = analysed("Đề nghị cấp sổ đỏ cho các hộ sử dụng đất ổn định từ trước năm 1980")
+    newer = analysed("Đề nghị cấp sổ đỏ cho các hộ sử dụng đất ổn định từ trước năm 1993")
+    assert older.level == newer.level == "general" and "date" not in older.kinds
+    assert pair_conflict(older, newer, {}) is None
+    mine = analysed("Gia đình tôi nộp hồ sơ cấp đổi sổ từ tháng 3/2022 đến nay chưa có kết quả")
+    theirs = analysed("Gia đình tôi nộp hồ sơ cấp đổi sổ từ tháng 9/2021 đến nay chưa có kết quả")
+    assert pair_conflict(mine, theirs, {}) == "specific:date"
+
+
+def test_a_country_is_not_a_person() -> None:
+    s = specifics(item("Ông Nguyễn Văn Bình kiến nghị: con trai tôi đang lao động ở Hàn Quốc thì "
+                       "làm văn bản phân chia di sản thế nào"))
+    assert "han quoc" not in s.persons
+
+
 def test_the_lead_in_counts_only_when_the_body_refers_to_it() -> None:
     speaker = specifics(item("Ông Nguyễn Văn An (tổ 5) kiến nghị: đề nghị đẩy nhanh cấp GCN"))
     assert speaker.empty

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from triage.corpus import LabelledOpinion, load_corpus, read_labelled
@@ -161,6 +162,72 @@ def test_a_named_case_is_not_a_duplicate_of_a_general_request(
     assert len(group_duplicates(speaker, verifier=verifier)) == 1
 
 
+# The street is named in both, but only the accented text's capitals tell it is a name.
+STREET = "Đường Chùa Thông đoạn qua phường Sơn Lộc cứ mưa to là ngập sâu nửa mét, nước tràn vào " \
+    "nhà dân. Đề nghị cải tạo hệ thống thoát nước."
+STREET_PLAIN = "duong chua thong phuong son loc mua la ngap, nuoc vao tan nha, de nghi lam lai " \
+    "cong thoat nuoc"
+OTHER_STREET_PLAIN = "duong lang phuong son loc mua la ngap, nuoc vao tan nha, de nghi lam lai " \
+    "cong thoat nuoc"
+
+
+def test_a_text_that_says_the_name_of_a_named_case_is_about_that_case(
+    normaliser: Normaliser,
+) -> None:
+    from triage.dedup import default_config
+    from triage.dedup.features import analyse
+    from triage.dedup.rules import pair_conflict
+
+    config = default_config()
+    named, plain, other = (analyse(i, config)
+                           for i in make(normaliser, [STREET, STREET_PLAIN, OTHER_STREET_PLAIN]))
+    assert named.level == "named" and named.names == {"chua thong"}
+    assert plain.level == other.level == "general"  # no capitals: the name is not recognised
+    assert pair_conflict(named, plain, {}, learned=True) is None
+    assert pair_conflict(named, other, {}, learned=True) == "case_level"
+    assert pair_conflict(named, plain, {}, learned=True, case=False) is None
+    assert pair_conflict(named, other, {}, learned=True, case=False) is None
+
+
+def test_a_group_that_takes_in_a_named_case_becomes_that_case(normaliser: Normaliser) -> None:
+    from triage.dedup import default_config
+    from triage.dedup.features import analyse
+    from triage.dedup.rules import GroupState
+
+    config = default_config()
+    named, plain, other = (GroupState.of(analyse(i, config))
+                           for i in make(normaliser, [STREET, STREET_PLAIN, OTHER_STREET_PLAIN]))
+    assert plain.conflict(named, {}, learned=True) is None
+    plain.absorb(named)
+    assert plain.level == "named" and plain.names == {"chua thong"}
+    # The group is now about Chùa Thông street; a text that does not say it stays out.
+    assert plain.conflict(other, {}, learned=True) == "case_level"
+
+
+def test_the_verifier_sees_each_pair_against_its_members_best_matches(
+    verifier: PairVerifier, normaliser: Normaliser
+) -> None:
+    from triage.dedup.engine import Engine
+    from triage.dedup.verifier import FEATURES
+
+    texts = [PARAPHRASES[2][0], PARAPHRASES[2][1], PARAPHRASES[3][0]]
+    engine = Engine(verifier=verifier)
+    engine.add_docs(make(normaliser, texts))
+    left, right = np.array([0, 0, 1]), np.array([1, 2, 2])
+    assert engine.sem is not None
+    verifier.observe(engine, engine.sem, left, right)
+    sims = (engine.sem.tfidf @ engine.sem.tfidf.T).toarray()
+    for d in range(3):
+        assert engine.best[d] == pytest.approx(max(sims[d, e] for e in range(3) if e != d))
+    dense = verifier.pair_features(engine, engine.sem, left, right)
+    column = {name: dense[:, k] for k, name in enumerate(FEATURES)}
+    best_pair = int(np.argmax(sims[left, right]))
+    assert column["mutual_best"][best_pair] == 1.0
+    assert column["context_min"][best_pair] == pytest.approx(1.0)
+    assert all(0.0 <= v <= 1.0 for v in column["context_min"])
+    assert np.all(column["context_min"] <= column["context_max"])
+
+
 def test_exact_copies_in_any_spelling_are_one_group(
     verifier: PairVerifier, normaliser: Normaliser
 ) -> None:
@@ -261,9 +328,11 @@ def test_cross_validation_by_writer_chooses_a_setting(
     results = evaluate_duplicates_across_writers(tmp_path, jurisdiction, Cs=(0.3,),
                                                  thresholds=(0.5, 0.9), min_precision=0.0)
     assert results["files"] == ["a.jsonl", "d.jsonl"]
-    assert set(results["pooled"]) == {"lexical", "C=0.3 threshold=0.5", "C=0.3 threshold=0.9"}
+    assert set(results["pooled"]) == {"lexical", "C=0.3 case=1 threshold=0.5",
+                                      "C=0.3 case=1 threshold=0.9"}
     chosen = results["chosen"]
     assert chosen["setting"] in results["pooled"] and chosen["C"] == 0.3
+    assert chosen["case_veto"] is True
     assert chosen["f1"] == max(m["f1"] for k, m in results["pooled"].items() if k != "lexical")
     # The learned verifier finds more true pairs than the lexical rules on an unseen writer.
     assert chosen["tp"] > results["pooled"]["lexical"]["tp"]

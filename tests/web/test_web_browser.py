@@ -239,7 +239,7 @@ def test_paste_preview_save_review_correct_retrain(
     page.keyboard.press("m")
     page.keyboard.press("x")
     toast(page, "Đã xác nhận")
-    page.locator(".op-card", has_text="đất ruộng").click(position={"x": 5, "y": 5})
+    page.locator(".op-card", has_text="chia lại ruộng").click(position={"x": 5, "y": 5})
     page.keyboard.press("m")
     expect(page.locator("[data-merge-count]")).to_have_text("2")
     # fee levels are set by the city council: out of the town's authority
@@ -253,7 +253,7 @@ def test_paste_preview_save_review_correct_retrain(
     shot(page, "06-ra-soat")
     mobile.goto(base + "/review")
     shot(mobile, "06b-ra-soat-dien-thoai")
-    page.locator(".op-card", has_text="đất ruộng").click(position={"x": 5, "y": 5})
+    page.locator(".op-card", has_text="chia lại ruộng").click(position={"x": 5, "y": 5})
     page.keyboard.press("g")
     expect(page.locator(".flash-ok")).to_contain_text("Đã gộp 2 nhóm")
     merged = page.url
@@ -266,11 +266,11 @@ def test_paste_preview_save_review_correct_retrain(
     expect(history.locator("td", has_text="admin").first).to_be_visible()
     shot(page, "07-y-kien")
     page.goto(merged)
-    page.locator(".op-card", has_text="đất ruộng").locator('a[href^="/groups/"]').click()
+    page.locator(".op-card", has_text="chia lại ruộng").locator('a[href^="/groups/"]').click()
     members = page.locator(".members li")
     expect(members).to_have_count(2)
     expect(members.first).to_contain_text("Hội viên nông dân")
-    expect(members.last).to_contain_text("đất ruộng")
+    expect(members.last).to_contain_text("chia lại ruộng")
     shot(page, "08-nhom-trung")
     members.last.locator('input[type="checkbox"]').check()
     page.click('button:has-text("Tách các ý kiến đã chọn")')
@@ -323,8 +323,8 @@ def batch_text() -> str:
             + "\nV. Ý KIẾN QUA CỔNG THÔNG TIN ĐIỆN TỬ\n"
             "1. Gia đình tôi mua đất bằng giấy viết tay từ năm 1998 của người chưa từng có sổ, "
             "nay muốn làm sổ đỏ thì phải làm thủ tục gì?\n"
-            "2. Đề nghị sớm cấp đổi sổ đỏ đất ruộng cho bà con sau khi dồn thửa, đã ba năm mà "
-            "chưa có.\n"
+            "2. Sau đợt chia lại ruộng, nhà tôi vẫn cầm cái bìa cũ không khớp thực địa, xin cho "
+            "làm lại bìa.\n"
             f"3. {XSS_OPINION}\n"
             "4. Cảm ơn Ban biên tập cổng thông tin.\n")
 

@@ -413,13 +413,18 @@ def test_review_queue_puts_needs_review_first_then_the_least_confident(
 def test_each_correction_is_one_post_and_shows_who_and_when(
     client_for: ClientFor, app: FastAPI, sample_text: str
 ) -> None:
+    from triage.jurisdiction import default_jurisdiction
+
     client, token = client_for("vp-ubnd")
     batch = submit_text(client, token, sample_text)
     oid = f"{batch}-0003"
     url = f"/opinions/{oid}/correct"
+    before = next(o for o in stored(app, batch) if o.public_id == oid).department
+    target = "vpdkdd" if before == "thue" else "thue"  # a department the model did not choose
+    names = {code: d.name for code, d in default_jurisdiction().departments.items()}
     asks = [
         {"field": "category", "value": "transaction_registration"},
-        {"field": "department", "value": "thue"},
+        {"field": "department", "value": target},
         {"field": "locality", "value": "son_loc"},
         {"field": "escalation", "value": "ground:city_fee_levels"},
         {"field": "escalation", "value": "custom", "level": "central",
@@ -436,11 +441,11 @@ def test_each_correction_is_one_post_and_shows_who_and_when(
         assert "bởi <b>vp-ubnd</b>" in body["html"]
     opinion = next(o for o in stored(app, batch) if o.public_id == oid)
     assert (opinion.category, opinion.department, opinion.locality) == (
-        "transaction_registration", "thue", "son_loc")
+        "transaction_registration", target, "son_loc")
     assert opinion.escalate is False and opinion.reviewed is True
     detail = client.get(f"/opinions/{oid}").text
     assert "Nhóm: Cấp GCN lần đầu → Đăng ký biến động" in detail
-    assert "Cơ quan: Phòng Tài nguyên và Môi trường thị xã → Chi cục Thuế khu vực" in detail
+    assert f"Cơ quan: {html.escape(names[before])} → {html.escape(names[target])}" in detail
     assert "Cần sửa Luật Đất đai" in detail and "Mức thu phí, lệ phí do HĐND" in detail
     assert detail.count("<b>vp-ubnd</b>") >= 6
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", detail)

@@ -173,8 +173,10 @@ class Vocabulary:
     legal_documents: re.Pattern[str] | None
     case_documents: re.Pattern[str] | None
     dossier_words: re.Pattern[str] | None
+    measure_words: frozenset[str]
     money_units: dict[str, int]
     strong_kinds: frozenset[str]
+    case_kinds: frozenset[str]
 
 
 @dataclass(frozen=True, eq=False)
@@ -368,6 +370,8 @@ def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) 
         legal_documents=phrase_regex(spec.get("legal_documents", [])),
         case_documents=phrase_regex(spec.get("case_documents", [])),
         dossier_words=phrase_regex(spec.get("dossier_words", [])),
+        measure_words=_folded_set(spec.get("measure_words", [])),
         money_units={fold_tokens(k): int(v) for k, v in (spec.get("money_units") or {}).items()},
         strong_kinds=frozenset(spec.get("strong_kinds", [])),
+        case_kinds=frozenset(spec.get("case_kinds", [])),
     )

@@ -111,6 +111,11 @@ class Engine:
         self.words: sp.csr_matrix | None = None
         self.chars: sp.csr_matrix | None = None
         self.sizes = np.zeros(0, dtype=np.float32)
+        # Each doc's highest similarity to any candidate partner seen so far: a pair that is
+        # each other's nearest neighbour is more likely one request than a pair with the same
+        # similarity whose members each have a closer match (the verifier's context evidence).
+        self.best = np.zeros(0, dtype=np.float32)
+        self.has_names = np.zeros(0, dtype=bool)
         self.keep_buckets = keep_buckets
         self.buckets: list[dict[int, list[int]]] = (
             [{} for _ in range(self.config.bands)] if keep_buckets else []
@@ -153,7 +158,8 @@ class Engine:
 
     def conflict(self, sa: GroupState, sb: GroupState) -> str | None:
         if self.verifier is not None:
-            return sa.conflict(sb, self.modes, learned=True, facets=self.verifier.facet_veto)
+            return sa.conflict(sb, self.modes, learned=True, facets=self.verifier.facet_veto,
+                               case=self.verifier.case_veto)
         if sa.plain and sb.plain and sa.level == sb.level and (
             sa.key is None or sb.key is None or sa.key == sb.key
         ):
@@ -227,6 +233,9 @@ class Engine:
         self.kmask = np.concatenate([self.kmask, kmask])
         self.fmask = np.concatenate([self.fmask, fmask])
         self.present = np.concatenate([self.present, present])
+        self.best = np.concatenate([self.best, np.zeros(n, dtype=np.float32)])
+        self.has_names = np.concatenate([self.has_names,
+                                         np.array([bool(a.names) for a in new], dtype=bool)])
 
     def _features(self, first: int) -> None:
         """Masks, signatures, bucket keys and similarity vectors of the new docs (first..)."""
@@ -325,6 +334,9 @@ class Engine:
         left, right = self.candidates()
         if len(left) == 0:
             return
+        if self.verifier is not None:
+            assert self.sem is not None
+            self.verifier.observe(self, self.sem, left, right)
         kept_l, kept_r, kept_s = [], [], []
         for c in range(0, len(left), _CHUNK):
             l_, r_, s_ = self._verify(left[c : c + _CHUNK], right[c : c + _CHUNK])
@@ -350,8 +362,12 @@ class Engine:
             ok &= ~np.where(self.strict_facets[None, :], fl != fr, disjoint).any(axis=1)
         if self.verifier is not None:
             assert self.sem is not None
-            named = _LEVELS["named"]
-            ok &= (self.level[left] == named) == (self.level[right] == named)
+            if self.verifier.case_veto:
+                # A named case and an unnamed text meet only when the named one has a name the
+                # other might say (checked on the groups when they are joined).
+                named = _LEVELS["named"]
+                nl, nr = self.level[left] == named, self.level[right] == named
+                ok &= (nl == nr) | (nl & self.has_names[left]) | (nr & self.has_names[right])
             left, right = left[ok], right[ok]
             p = self.verifier.probability(self, self.sem, left, right).astype(np.float32)
             keep = p >= self.verifier.threshold

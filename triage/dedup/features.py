@@ -97,6 +97,12 @@ class Analysis:
     level: str  # "named", "personal" or "general"
     lead_in: str = ""
     kinds: dict[str, frozenset[object]] = field(default_factory=dict, compare=False)
+    # The folded tokens of the whole text, space-padded (" ba le thi nu to dan pho ... "), and
+    # the names of a named case (people, villages, areas, streets...): a text that says the
+    # name, even where its specifics were not recognised (lower case, no diacritics), speaks
+    # of that case.
+    words: str = field(default="", compare=False)
+    names: frozenset[str] = field(default_factory=frozenset, compare=False)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -153,8 +159,10 @@ def _is_number(token: str) -> bool:
     return bool(_NUMBER_RE.match(token))
 
 
-def _read_id(span: _Span, k: int) -> tuple[str, int]:
-    """Reads an identifier (`123/QĐ-UBND`, `CS 012345`, `000.00.12.H26-230512-0001`) from k."""
+def _read_id(span: _Span, k: int, measures: frozenset[str] = frozenset()) -> tuple[str, int]:
+    """Reads an identifier (`123/QĐ-UBND`, `CS 012345`, `000.00.12.H26-230512-0001`) from k.
+
+    A quantity is not an identifier: "phiếu hẹn 10 ngày", "lô đất 200m2" (`measures`)."""
     low, n = span.low, span.n
     if k < n and low[k] == "so":
         k += 1
@@ -167,7 +175,11 @@ def _read_id(span: _Span, k: int) -> tuple[str, int]:
         j += 1
     if j >= n or not any(c.isdigit() for c in low[j]):
         return "", k
-    parts.append(low[j])
+    number = low[j]
+    quantity = number.isdigit() and j + 1 < n and low[j + 1] in measures
+    if quantity or number.lstrip("0123456789") in measures:
+        return "", k
+    parts.append(number)
     j += 1
     while j + 1 < n and low[j] in ("/", "-", ".") and low[j + 1].isalnum() and len(parts) < 12:
         parts.extend((low[j], low[j + 1]))
@@ -241,7 +253,7 @@ def _dossiers(span: _Span, vocab: Vocabulary) -> set[str]:
         k = span.at(m.start())
         if k in span.consumed:
             continue
-        ident, j = _read_id(span, span.after(m.end() + 1))
+        ident, j = _read_id(span, span.after(m.end() + 1), vocab.measure_words)
         if ident:
             out.add(ident)
             span.take(k, j)
@@ -282,13 +294,13 @@ def _parcels(span: _Span) -> set[tuple[str, str]]:
     return out
 
 
-def _plots(span: _Span) -> set[str]:
+def _plots(span: _Span, vocab: Vocabulary) -> set[str]:
     out: set[str] = set()
     for m in _PLOT_RE.finditer(span.text):
         k = span.at(m.start())
         if k in span.consumed:
             continue
-        ident, j = _read_id(span, span.after(m.end()))
+        ident, j = _read_id(span, span.after(m.end()), vocab.measure_words)
         if ident:
             out.add(ident)
             span.take(k, j)
@@ -479,7 +491,7 @@ def _extract(span: _Span, vocab: Vocabulary, cased: bool) -> dict[str, set[objec
     put("document", _documents(span, vocab))
     put("dossier", _dossiers(span, vocab))
     put("parcel", _parcels(span))
-    put("plot", _plots(span))
+    put("plot", _plots(span, vocab))
     put("date", _dates(span))
     put("amount", _amounts(span, vocab))
     places = _places(span, vocab, cased, True)
@@ -604,13 +616,22 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
     if not content and lead_end:
         content = content_tokens(whole.text, vocab)
     level = "named" if strong else ("personal" if personal else "general")
+    kinds = spec.kinds()
+    if level == "general" and vocab.case_kinds:
+        kinds = {k: v for k, v in kinds.items() if k not in vocab.case_kinds}
+    names = frozenset(
+        str(v) for kind, values in found.items() if kind in vocab.strong_kinds
+        for v in values if isinstance(v, str) and len(v) >= 3 and not v.isdigit()
+    )
     return Analysis(
         specifics=spec,
         facets=_facets(body.text, vocab),
         content=tuple(content),
         level=level,
         lead_in=" ".join(orig[:lead_end]),
-        kinds=spec.kinds(),
+        kinds=kinds,
+        words=f" {whole.text} ",
+        names=names,
     )
 
 

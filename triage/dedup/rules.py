@@ -55,6 +55,8 @@ class GroupState:
     kinds: dict[str, set[frozenset[object]]] = field(default_factory=dict)
     facets: dict[str, set[frozenset[str]]] = field(default_factory=dict)
     key: str | None = None  # stored group key (DuplicateIndex): two keyed groups never merge
+    names: set[str] = field(default_factory=set)  # of the named cases among the members
+    words: list[str] = field(default_factory=list)  # each member's folded, space-padded text
 
     @classmethod
     def of(cls, analysis: Analysis) -> GroupState:
@@ -62,7 +64,14 @@ class GroupState:
             level=analysis.level,
             kinds={k: {v} for k, v in analysis.kinds.items()},
             facets={name: {values} for name, values in analysis.facets},
+            names=set(analysis.names),
+            words=[analysis.words],
         )
+
+    def says_a_name_of(self, named: GroupState) -> bool:
+        """Whether some member's text says a name of the named case (then it is that case,
+        whether or not its own specifics were recognised)."""
+        return any(f" {name} " in words for name in named.names for words in self.words)
 
     @property
     def plain(self) -> bool:
@@ -75,18 +84,22 @@ class GroupState:
         *,
         learned: bool = False,
         facets: bool = True,
+        case: bool = True,
     ) -> str | None:
         """The reason the two groups cannot be one, None when they can.
 
         With a learned verifier (`learned`), the general/personal distinction is the verifier's
-        evidence, not a veto: only a named case against anything else is; so are facets unless
-        `facets` is false.
+        evidence, not a veto: only a named case against anything else is (unless `case` is
+        false: then a named case may join a general request, but two cases whose specifics
+        differ still never join); so are facets unless `facets` is false.
         """
         if self.key is not None and other.key is not None and self.key != other.key:
             return "stored_groups"
         if learned:
-            if (self.level == "named") != (other.level == "named"):
-                return "case_level"
+            if case and (self.level == "named") != (other.level == "named"):
+                named, unnamed = (self, other) if self.level == "named" else (other, self)
+                if not unnamed.says_a_name_of(named):
+                    return "case_level"
         elif self.level != other.level:
             return "case_level"
         if facets:
@@ -132,11 +145,16 @@ class GroupState:
             self.facets.setdefault(name, set()).update(fsets)
         if self.key is None:
             self.key = other.key
+        if other.level == "named":
+            self.level = "named"  # a group that holds a named case is about that case
+        self.names.update(other.names)
+        self.words.extend(other.words)
 
 
 def pair_conflict(
     a: Analysis, b: Analysis, modes: Mapping[str, str], *, learned: bool = False,
-    facets: bool = True,
+    facets: bool = True, case: bool = True,
 ) -> str | None:
     """The rules between two opinions alone (what `GroupState.conflict` says of singletons)."""
-    return GroupState.of(a).conflict(GroupState.of(b), modes, learned=learned, facets=facets)
+    return GroupState.of(a).conflict(GroupState.of(b), modes, learned=learned, facets=facets,
+                                     case=case)

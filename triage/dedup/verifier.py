@@ -11,11 +11,19 @@ regression over evidence about a pair:
   "dồn điền" says more than sharing "cấp"; "thừa kế" on one side only says a lot);
 - topic: agreement of predicted department and category (a small classifier on the same TF-IDF);
 - the engine's reading: case level (general, personal, named), facets that agree or disagree,
-  shared kinds of specifics, lengths.
+  shared kinds of specifics, lengths;
+- context: the pair's similarity against each member's best match in the batch (`observe`), so
+  that two opinions that are each other's nearest count for more than two that each have a
+  closer match elsewhere;
+- associated words: what one side says and the other does not, weighed by how often such words
+  stood across the two sides of a paraphrase pair in the corpus ("trễ hẹn" / "lâu quá",
+  "thất lạc" / "mất sổ"; `learn_associations`, cross-fitted by group in training).
 
 The rules stay above it: a pair whose specifics conflict (two households, parcels, villages,
 dates), whose facets disagree (what is asked, about which procedure, fee or kind of land), or a
-named case against an unnamed one never reaches the verifier. Leave-one-writer-out
+named case against an unnamed one (unless the unnamed one says the case's name, which its own
+specifics missed: "duong chua thong" typed without capitals) never reaches the verifier.
+Leave-one-writer-out
 cross-validation kept the facets as vetoes (`facet_veto`): as evidence they did no better.
 
 Training pairs are the paraphrase pairs of the corpus and, as negatives, each opinion's nearest
@@ -26,9 +34,9 @@ pair model sees topic predictions as good as on new text, not the optimistic one
 training text. Opinions given twice (the diacritic-free copies of training) count once: copies
 share an id and the same folded words.
 
-Leave-one-writer-out, the verifier roughly doubles pair F1 over the lexical rules (0.25 → 0.5):
-most paraphrases that share little vocabulary are still missed, and the labels count some true
-pairs (same request, not grouped by the writer) as false merges.
+Leave-one-writer-out, the verifier raises pair F1 from the lexical rules' 0.1-0.25 to about
+0.5 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
+the labels count some true pairs (same request, not grouped by the writer) as false merges.
 """
 
 from __future__ import annotations
@@ -58,7 +66,8 @@ FEATURES = (
     "word_jaccard", "char_cosine", "tfidf_cosine", "department_agreement",
     "category_agreement", "same_department", "general_personal", "personal_personal",
     "named_named", "length_ratio", "log_min_length", "facets_disjoint", "facets_shared",
-    "strict_facets_differ", "kinds_shared",
+    "strict_facets_differ", "kinds_shared", "context_min", "context_max", "mutual_best",
+    "associated_terms",
 )
 _GENERAL, _PERSONAL, _NAMED = 0, 1, 2
 _CHUNK = 200_000
@@ -85,6 +94,39 @@ def _unit_rows(m: sp.csr_matrix) -> sp.csr_matrix:
     return m
 
 
+def _only(a: sp.csr_matrix, b: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The words each row of `a` has that the same row of `b` lacks, and the other way."""
+    both = a.multiply(b).tocsr()
+    only_a = (a - both).tocsr()
+    only_b = (b - both).tocsr()
+    only_a.eliminate_zeros()
+    only_b.eliminate_zeros()
+    return only_a, only_b
+
+
+def learn_associations(
+    only_left: sp.csr_matrix, only_right: sp.csr_matrix, y: np.ndarray, min_pairs: int = 2,
+) -> sp.csr_matrix:
+    """Word × word evidence that two texts are one request when one says the first word and the
+    other the second: the log-lift of paraphrase pairs among the training pairs that show the
+    two words across them, kept where at least `min_pairs` paraphrase pairs do and the lift is
+    above 1. Symmetric; float32."""
+    def cooccur(rows: np.ndarray) -> sp.csr_matrix:
+        m = (only_left[rows].T @ only_right[rows]).tocsr()
+        return (m + m.T).tocsr()
+
+    positive, negative = cooccur(np.flatnonzero(y)), cooccur(np.flatnonzero(~y))
+    base = max(float(y.mean()), 1e-6)
+    pos = positive.tocoo()
+    keep = pos.data >= min_pairs
+    r, c, p = pos.row[keep], pos.col[keep], pos.data[keep].astype(np.float64)
+    n = np.asarray(negative[r, c]).ravel().astype(np.float64) if len(r) else np.zeros(0)
+    lift = np.log((p + 0.1) / (p + n + 1.0) / base)
+    good = lift > 0
+    return sp.csr_matrix((lift[good].astype(np.float32), (r[good], c[good])),
+                         shape=positive.shape)
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -103,6 +145,7 @@ class DocVectors:
     department: np.ndarray  # predicted probabilities
     category: np.ndarray
     embedding: np.ndarray  # unit rows, float32, for candidate search
+    words: sp.csr_matrix  # 1 for each known single word (the columns of `associations_`)
 
     def extend(self, other: DocVectors) -> DocVectors:
         return DocVectors(
@@ -113,6 +156,7 @@ class DocVectors:
             department=np.vstack([self.department, other.department]),
             category=np.vstack([self.category, other.category]),
             embedding=np.vstack([self.embedding, other.embedding]),
+            words=sp.vstack([self.words, other.words], format="csr"),
         )
 
 
@@ -163,6 +207,7 @@ class PairVerifier:
         C: float = 0.3,
         threshold: float = 0.5,
         facet_veto: bool = True,
+        case_veto: bool = True,
         topic_C: float = 10.0,
         folds: int = 4,
         hard_negatives: int = 20,
@@ -178,6 +223,7 @@ class PairVerifier:
         self.C = C
         self.threshold = threshold
         self.facet_veto = facet_veto
+        self.case_veto = case_veto
         self.topic_C = topic_C
         self.folds = folds
         self.hard_negatives = hard_negatives
@@ -249,12 +295,36 @@ class PairVerifier:
         shared = present.multiply(self.shared_weight_[None, :]).tocsr().astype(np.float32)
         solo = np.asarray(present @ self.solo_weight_, dtype=np.float64).ravel()
         return DocVectors(tfidf, present, shared, solo, department, category,
-                          self._embed(tfidf))
+                          self._embed(tfidf), present[:, self.word_columns_].tocsr())
 
     # -- pairs --------------------------------------------------------------------------------
 
+    def observe(self, engine: Engine, vec: DocVectors, left: np.ndarray,
+                right: np.ndarray) -> None:
+        """Records each doc's best TF-IDF similarity among these candidate pairs (`engine.best`),
+        before any of them is judged, so that each pair is seen in the context of its members'
+        other matches."""
+        sims = _rowdot(vec.tfidf, vec.tfidf, left, right).astype(np.float32)
+        np.maximum.at(engine.best, left, sims)
+        np.maximum.at(engine.best, right, sims)
+
+    def associated(self, vec: DocVectors, left: np.ndarray, right: np.ndarray,
+                   associations: sp.csr_matrix | None = None) -> np.ndarray:
+        """How strongly the words only one side has go with the words only the other has, in
+        the paraphrases of the corpus ("trễ hẹn" with "lâu quá", "thất lạc" with "mất sổ"):
+        the sum of the learned associations, over the geometric mean of the two word counts."""
+        m = self.associations_ if associations is None else associations
+        out = np.zeros(len(left), dtype=np.float64)
+        for s in range(0, len(left), _CHUNK):
+            lo, hi = left[s : s + _CHUNK], right[s : s + _CHUNK]
+            a, b = _only(vec.words[lo], vec.words[hi])
+            total = row_sums((a @ m).multiply(b).tocsr())
+            size = np.sqrt(np.maximum(np.diff(a.indptr) * np.diff(b.indptr), 1))
+            out[s : s + _CHUNK] = total / size
+        return out
+
     def pair_features(self, engine: Engine, vec: DocVectors, left: np.ndarray,
-                      right: np.ndarray) -> np.ndarray:
+                      right: np.ndarray, associated: np.ndarray | None = None) -> np.ndarray:
         """The dense evidence about each pair (columns as in FEATURES)."""
         assert engine.words is not None and engine.chars is not None
         inter = _rowdot(engine.words, engine.words, left, right)
@@ -275,12 +345,19 @@ class PairVerifier:
         facets_shared = ((fl & fr) != 0).sum(axis=1)
         strict = ((fl != fr) & engine.strict_facets[None, :]).sum(axis=1)
         kinds = ((engine.kmask[left] & engine.kmask[right]) != 0).sum(axis=1)
+        # How the pair's similarity compares with each member's best match (1.0: its nearest).
+        bl = np.maximum(engine.best[left], tfidf)
+        br = np.maximum(engine.best[right], tfidf)
+        ratio_l = np.divide(tfidf, bl, out=np.zeros_like(tfidf), where=bl > 0)
+        ratio_r = np.divide(tfidf, br, out=np.zeros_like(tfidf), where=br > 0)
+        context_min, context_max = np.minimum(ratio_l, ratio_r), np.maximum(ratio_l, ratio_r)
         return np.column_stack([
             jaccard, chars, tfidf, department, category, same_department,
             (lo == _GENERAL) & (hi == _PERSONAL), (lo == _PERSONAL) & (hi == _PERSONAL),
             (lo == _NAMED) & (hi == _NAMED),
             shortest / np.maximum(longest, 1), np.log1p(shortest), disjoint, facets_shared,
-            strict, kinds,
+            strict, kinds, context_min, context_max, context_min >= 0.999,
+            self.associated(vec, left, right) if associated is None else associated,
         ]).astype(np.float64)
 
     def decision(self, engine: Engine, vec: DocVectors, left: np.ndarray,
@@ -356,6 +433,8 @@ class PairVerifier:
                 df[t] = df.get(t, 0) + 1
         vocab = sorted(t for t, c in df.items() if c >= self.min_df)
         self.vocabulary_ = {t: k for k, t in enumerate(vocab)}
+        self.word_columns_ = np.array([k for k, t in enumerate(vocab) if "_" not in t],
+                                      dtype=np.int64)
         self.idf_ = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in vocab],
                              dtype=np.float32)
         counts = self._counts(engine.analyses)
@@ -392,7 +471,18 @@ class PairVerifier:
         self.shared_weight_ = np.zeros(V, dtype=np.float32)
         self.solo_weight_ = np.zeros(V, dtype=np.float32)
         oof = self._vectors(tfidf, present, dept_oof, cat_oof)
-        dense = self.pair_features(engine, oof, left, right)
+        # Word associations from all pairs for use; for the pairs the model learns from, from
+        # the other folds' pairs only (a pair must not vouch for its own words).
+        only_l, only_r = _only(oof.words[left], oof.words[right])
+        self.associations_ = learn_associations(only_l, only_r, y)
+        pair_fold = fold[left]
+        associated = np.zeros(len(left), dtype=np.float64)
+        for k in range(self.folds):
+            inside = pair_fold == k
+            if inside.any():
+                m = learn_associations(only_l[~inside], only_r[~inside], y[~inside])
+                associated[inside] = self.associated(oof, left[inside], right[inside], m)
+        dense = self.pair_features(engine, oof, left, right, associated)
         scaler = StandardScaler().fit(dense)
         both = present[left].multiply(present[right])
         only = present[left] + present[right] - 2 * both
@@ -424,6 +514,9 @@ class PairVerifier:
                 continue
             sims = (tfidf[idx] @ tfidf[idx].T).toarray()
             np.fill_diagonal(sims, -np.inf)
+            # The source is the batch these opinions were seen in: its best matches are their
+            # context (what `observe` records at grouping time).
+            engine.best[idx] = np.maximum(sims.max(axis=1), 0.0)
             kk = min(self.hard_negatives, m - 1)
             top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
             a = np.repeat(np.arange(m), kk)
@@ -448,7 +541,7 @@ class PairVerifier:
         modes = engine.modes
         allowed = np.array([
             pair_conflict(engine.analyses[i], engine.analyses[j], modes, learned=True,
-                          facets=self.facet_veto) is None
+                          facets=self.facet_veto, case=self.case_veto) is None
             for i, j in zip(left.tolist(), right.tolist(), strict=True)
         ], dtype=bool)
         left, right = left[allowed], right[allowed]
