@@ -359,8 +359,9 @@ def record_event(
 
 
 def corrected_opinions(session: Session, campaign_id: int | None = None) -> list[Opinion]:
-    """Opinions a reviewer has corrected: they join the training data."""
-    query = select(Opinion).where(Opinion.reviewed.is_(True))
+    """Opinions a reviewer has corrected: they join the training data (with their groups)."""
+    query = select(Opinion).where(Opinion.reviewed.is_(True)).options(
+        selectinload(Opinion.group))
     if campaign_id is not None:
         query = query.where(Opinion.campaign_id == campaign_id)
     return list(session.scalars(query.order_by(Opinion.id)))

@@ -24,9 +24,15 @@ class LabelledOpinion:
     locality: str | None = None
     group: str | None = None
     note: str | None = None
+    # Who labelled the groups, when not the writer named by the id's prefix (see
+    # `triage.train.label_source`): "reviewers" for corrections made in the app.
+    source: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        raw = asdict(self)
+        if raw["source"] is None:
+            del raw["source"]
+        return json.dumps(raw, ensure_ascii=False)
 
 
 def read_labelled(path: Path) -> list[LabelledOpinion]:
@@ -51,6 +57,7 @@ def read_labelled(path: Path) -> list[LabelledOpinion]:
                     locality=raw.get("locality"),
                     group=raw.get("group"),
                     note=raw.get("note"),
+                    source=raw.get("source"),
                 )
             )
     return items

@@ -35,9 +35,11 @@ def augmented(items: Sequence[LabelledOpinion]) -> list[tuple[str, LabelledOpini
 
 
 def label_source(item: LabelledOpinion) -> str:
-    """Who labelled an opinion's group: the id prefix of its corpus file ("ta" of "ta-0001",
-    one writer). Writers grouped only their own paraphrases, so the duplicate verifier learns
-    from pairs within one source."""
+    """Who labelled an opinion's group: its `source` when given ("reviewers"), else the id
+    prefix of its corpus file ("ta" of "ta-0001", one writer). Writers grouped only their own
+    paraphrases, so the duplicate verifier learns from pairs within one source."""
+    if item.source:
+        return item.source
     return item.id.rsplit("-", 1)[0] if "-" in item.id else ""
 
 

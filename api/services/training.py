@@ -2,7 +2,10 @@
 
 - Corrected (reviewed) opinions join the training corpus with their corrected labels, except a
   fixed ~20% (chosen by a hash of the opinion id, so the same ones every time) kept aside to
-  measure whether a new version learnt from reviewers.
+  measure whether a new version learnt from reviewers. Their duplicate groups come as reviewers
+  left them (after any merge or split; a group left as it is has been accepted): reviewed
+  opinions of one group are paraphrase pairs for the duplicate verifier, and those of
+  different groups its negatives, all from one source, "reviewers".
 - A new version is evaluated on the held-out set and on the corrections kept aside, beside the
   promoted version on the same sets. Promotion is refused, with the reason, when macro-F1,
   department accuracy or escalation F1 drops more than `promotion_tolerance` below it.
@@ -77,6 +80,9 @@ def kept_aside(public_id: str, percent: int) -> bool:
     return _hash_rank(public_id) % 100 < percent
 
 
+REVIEWERS = "reviewers"
+
+
 def labelled(opinion: Opinion) -> LabelledOpinion:
     return LabelledOpinion(
         id=opinion.public_id,
@@ -87,6 +93,8 @@ def labelled(opinion: Opinion) -> LabelledOpinion:
         escalation_level=opinion.escalation_level if opinion.escalate else None,
         escalation_ground=opinion.escalation_ground if opinion.escalate else None,
         locality=opinion.locality,
+        group=f"{REVIEWERS}-{opinion.group.key}" if opinion.group is not None else None,
+        source=REVIEWERS,
     )
 
 
@@ -100,6 +108,15 @@ def corrections(rt: Runtime, session: Session) -> tuple[list[LabelledOpinion],
         (aside if kept_aside(item.id, rt.settings.corrections_holdout_percent) else train).append(
             item)
     return train, aside
+
+
+def paraphrase_pairs(items: list[LabelledOpinion]) -> int:
+    """How many pairs of opinions share a group (what the duplicate verifier learns from)."""
+    sizes: dict[str, int] = {}
+    for item in items:
+        if item.group:
+            sizes[item.group] = sizes.get(item.group, 0) + 1
+    return sum(n * (n - 1) // 2 for n in sizes.values())
 
 
 def _corpus_dir(rt: Runtime) -> Path:
@@ -405,7 +422,8 @@ def _retrain(rt: Runtime, job_id: int, promote_if_better: bool) -> dict[str, Any
         "jurisdiction": rt.jurisdiction.code,
         "retrained_from": {"job": job_id, "baseline": current_key},
         "training_data": {"corpus_opinions": len(base), "corrections": len(train_corrections),
-                          "corrections_kept_aside": len(aside), "opinions": len(items)},
+                          "corrections_kept_aside": len(aside), "opinions": len(items),
+                          "correction_pairs": paraphrase_pairs(train_corrections)},
         "heldout_data": {"opinions": len(heldout)},
         "training_seconds": round(seconds, 1),
         "hyperparameters": vars(model.hyper),

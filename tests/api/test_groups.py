@@ -132,3 +132,31 @@ def test_groups_changed_by_another_process_are_respected(
     third = submit(client, keys["intake"], [FEES_AGAIN, OPINIONS[2]])
     assert third[0]["cluster"] == third[1]["cluster"] == first[0]["cluster"]
     assert group(client, keys["reviewer"], first[0]["cluster"])["size"] == 5
+
+
+def test_reviewers_groups_become_the_verifiers_training_pairs(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    from api.services.training import REVIEWERS, corrections, paraphrase_pairs
+    from triage.train import label_source
+
+    reviewer = keys["reviewer"]
+    first = submit(client, keys["intake"], [OPINIONS[0], OPINIONS[2], FEES, OPINIONS[3]])
+    a, b = first[0]["cluster"], first[2]["cluster"]
+    r = client.post("/api/v1/groups/merge", json={"groups": [b, a]}, headers=auth(reviewer))
+    assert r.status_code == 200, r.text
+    for record in first:  # an empty correction confirms the decision: the opinion is reviewed
+        r = client.post(f"/api/v1/opinions/{record['opinion_id']}/corrections", json={},
+                        headers=auth(reviewer))
+        assert r.status_code == 200 and r.json()["reviewed"], r.text
+
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.session() as session:
+        train, aside = corrections(runtime, session)
+    by_id = {i.id: i for i in train + aside}
+    ids = [record["opinion_id"] for record in first]
+    assert set(ids) <= set(by_id)
+    assert {by_id[i].group for i in ids[:3]} == {f"{REVIEWERS}-{a}"}  # as the reviewer merged
+    assert by_id[ids[3]].group not in {None, f"{REVIEWERS}-{a}"}
+    assert {label_source(by_id[i]) for i in ids} == {REVIEWERS}  # one source, across batches
+    assert paraphrase_pairs([by_id[i] for i in ids]) == 3

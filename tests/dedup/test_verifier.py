@@ -308,6 +308,26 @@ def test_a_diacritic_free_copy_counts_once(corpus_dir: Path, normaliser: Normali
     assert doubled.training_pairs_ == plain.training_pairs_
 
 
+def test_reviewers_groups_across_batches_are_paraphrase_pairs(
+    corpus_dir: Path, normaliser: Normaliser
+) -> None:
+    labelled = read_labelled(corpus_dir / "train" / "d.jsonl")
+    reviewed = [
+        LabelledOpinion(id=f"b{k}-0001", text=text, category="transaction_registration",
+                        department="vpdkdd", escalate=False, group="reviewers-c03",
+                        source="reviewers")
+        for k, text in enumerate([PARAPHRASES[2][0], PARAPHRASES[2][1],
+                                  "Trả hết nợ rồi mà sổ vẫn ghi đang thế chấp, xóa ở đâu?"], 1)
+    ]
+
+    def fit(items: list[LabelledOpinion]) -> PairVerifier:
+        return PairVerifier().fit(_items(normaliser, items), [i.group for i in items],
+                                  sources=[label_source(i) for i in items])
+
+    plain, with_reviewers = fit(labelled), fit(labelled + reviewed)
+    assert with_reviewers.training_pairs_["positive"] == plain.training_pairs_["positive"] + 3
+
+
 def test_too_few_paraphrase_groups_cannot_train_a_verifier(normaliser: Normaliser) -> None:
     items = make(normaliser, [PARAPHRASES[0][0], PARAPHRASES[0][1], PARAPHRASES[1][0]])
     with pytest.raises(ValueError, match="too few"):
