@@ -51,19 +51,25 @@ def test_later_batches_join_earlier_groups(client: TestClient, keys: dict[str, s
     assert client.get("/api/v1/groups/c9999", headers=auth(reviewer)).status_code == 404
 
 
+def merge_fees_into_first_issuance(
+    client: TestClient, keys: dict[str, str]
+) -> tuple[list[dict[str, Any]], str, str, dict[str, Any]]:
+    """Submits four opinions and merges the fee opinion's group into the first-issuance group:
+    (the records, that group, the fee group, the merged group)."""
+    first = submit(client, keys["intake"], [OPINIONS[0], OPINIONS[2], FEES, OPINIONS[3]])
+    a, b = first[0]["cluster"], first[2]["cluster"]
+    assert a != b and first[1]["cluster"] == a
+    r = client.post("/api/v1/groups/merge", json={"groups": [b, a], "note": "cùng vấn đề"},
+                    headers=auth(keys["reviewer"]))
+    assert r.status_code == 200, r.text
+    return first, a, b, dict(r.json())
+
+
 def test_merge_and_split_are_kept_and_respected(
     client: TestClient, keys: dict[str, str]
 ) -> None:
     reviewer = keys["reviewer"]
-    first = submit(client, keys["intake"], [OPINIONS[0], OPINIONS[2], FEES, OPINIONS[3]])
-    a, b = first[0]["cluster"], first[2]["cluster"]
-    assert a != b and first[1]["cluster"] == a
-
-    # merge the fee group into the first-issuance group
-    r = client.post("/api/v1/groups/merge", json={"groups": [b, a], "note": "cùng vấn đề"},
-                    headers=auth(reviewer))
-    assert r.status_code == 200, r.text
-    merged = r.json()
+    first, a, b, merged = merge_fees_into_first_issuance(client, keys)
     assert merged["key"] == a and merged["size"] == 3
     assert merged["representative"]["opinion_id"] == first[0]["opinion_id"]
     moved = client.get(f"/api/v1/opinions/{first[2]['opinion_id']}",
@@ -141,10 +147,7 @@ def test_reviewers_groups_become_the_verifiers_training_pairs(
     from triage.train import label_source
 
     reviewer = keys["reviewer"]
-    first = submit(client, keys["intake"], [OPINIONS[0], OPINIONS[2], FEES, OPINIONS[3]])
-    a, b = first[0]["cluster"], first[2]["cluster"]
-    r = client.post("/api/v1/groups/merge", json={"groups": [b, a]}, headers=auth(reviewer))
-    assert r.status_code == 200, r.text
+    first, a, _, _ = merge_fees_into_first_issuance(client, keys)
     for record in first:  # an empty correction confirms the decision: the opinion is reviewed
         r = client.post(f"/api/v1/opinions/{record['opinion_id']}/corrections", json={},
                         headers=auth(reviewer))
