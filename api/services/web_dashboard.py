@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from api.services import followup as follow_svc
 from api.services.runtime import Runtime
 from storage import repositories as repo
-from storage import web_queries
 
 
 @dataclass
@@ -28,11 +27,11 @@ class Bar:
 
 @dataclass
 class Dashboard:
-    totals: web_queries.CampaignTotals
+    totals: repo.CampaignTotals
     categories: list[Bar]
     departments: list[Bar]
     localities: list[Bar]
-    workload: list[web_queries.DepartmentLoad]
+    workload: list[repo.DepartmentLoad]
     deadline: date | None
     deadline_status: str
     overdue_days: int
@@ -60,12 +59,12 @@ def dashboard(rt: Runtime, session: Session, today: date | None = None) -> Dashb
     follow = follow_svc.context(rt, session, today)
     statuses = {s.department: s for s in follow_svc.department_statuses(rt, session, follow)}
     return Dashboard(
-        totals=web_queries.campaign_totals(session, cid),
+        totals=repo.campaign_totals(session, cid),
         categories=_bars(repo.counts_by(session, cid, "category"),
                          list(rt.jurisdiction.categories)),
         departments=_bars(repo.counts_by(session, cid, "department")),
         localities=_bars(localities, [*rt.jurisdiction.localities, ""]),
-        workload=web_queries.department_workload(session, cid),
+        workload=repo.department_workload(session, cid),
         deadline=follow.deadline,
         deadline_status=follow.status(False),
         overdue_days=follow.overdue_days(False),

@@ -17,7 +17,7 @@ from api.services import opinions as opinion_svc
 from api.services.followup import context as follow_context
 from api.services.records import event_record, records
 from api.services.runtime import Actor, Runtime
-from storage import web_queries
+from storage import repositories as repo
 from storage.models import Opinion
 
 PAGE_SIZE = 500
@@ -144,7 +144,7 @@ class CategoryView:
 
 def _sources(session: Session, group_ids: Sequence[int]) -> dict[int, list[Source]]:
     out: dict[int, list[Source]] = {}
-    for o in web_queries.opinions_in_groups(session, group_ids):
+    for o in repo.opinions_in_groups(session, group_ids):
         assert o.group_id is not None
         out.setdefault(o.group_id, []).append(Source(
             o.public_id, o.public_id.rsplit("-", 1)[0], o.locality, o.submitter, o.section,
