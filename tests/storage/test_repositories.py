@@ -176,3 +176,33 @@ def test_model_versions_and_jobs(sessions: sessionmaker[Session]) -> None:
         repo.finish_job(job, "succeeded", result={"ok": True}, model_key="triage-b")
         s.flush()
         assert repo.active_job(s) is None and job.finished_at is not None
+
+
+def test_dashboard_workload_totals_and_group_members(sessions: sessionmaker[Session]) -> None:
+    with session_scope(sessions) as s:
+        cid = _campaign(s)
+        batch = repo.create_batch(s, campaign_id=cid, source="api", input_format="text",
+                                  raw_input="x", raw_sha256="d" * 64)
+        group = DuplicateGroup(campaign_id=cid, key=repo.new_group_keys(s, cid, 1)[0])
+        repo.bulk_add(s, [group])
+        opinions = [
+            _opinion(cid, batch.id, 1, "Đề nghị cấp sổ đỏ lần đầu", group_id=group.id),
+            _opinion(cid, batch.id, 2, "De nghi cap so do lan dau", group_id=group.id,
+                     reviewed=True),
+            _opinion(cid, batch.id, 3, "Bảng giá đất quá cao", department="thue",
+                     escalate=True, escalation_level="city", needs_review=True),
+        ]
+        repo.bulk_add(s, opinions)
+        repo.refresh_group(s, group)
+    with session_scope(sessions) as s:
+        load = {d.department: d for d in repo.department_workload(s, cid)}
+        assert list(load) == ["tnmt", "thue"]  # most opinions first
+        assert (load["tnmt"].opinions, load["tnmt"].issues, load["tnmt"].reviewed) == (2, 1, 1)
+        assert (load["thue"].escalated, load["thue"].needs_review) == (1, 1)
+        totals = repo.campaign_totals(s, cid)
+        assert (totals.opinions, totals.batches, totals.escalated, totals.needs_review,
+                totals.reviewed) == (3, 1, 1, 1, 1)
+        assert (totals.duplicate_groups, totals.in_duplicate_groups) == (1, 2)
+        members = repo.opinions_in_groups(s, [group.id, group.id])
+        assert [o.position for o in members] == [1, 2]
+        assert repo.opinions_in_groups(s, []) == []
