@@ -15,6 +15,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.svm import LinearSVC
 
+from triage.compact import CompactLinearModels, with_precision
+
 CATEGORIES = ("first_issuance", "transaction_registration", "off_topic")
 
 
@@ -32,7 +34,9 @@ def top_features(
     ]
 
 
-class CategoryClassifier(ClassifierMixin, BaseEstimator):
+class CategoryClassifier(CompactLinearModels, ClassifierMixin, BaseEstimator):
+    _linear_attributes = ("model_",)
+
     def __init__(self, C: float = 0.5, cv: int = 5) -> None:
         self.C = C
         self.cv = cv
@@ -41,6 +45,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
         svm = LinearSVC(C=self.C, class_weight="balanced")
         self.model_ = CalibratedClassifierCV(svm, method="sigmoid", cv=self.cv, ensemble=False)
         self.model_.fit(X, np.asarray(y))
+        with_precision(self.model_, np.float32)
         self.classes_ = self.model_.classes_
         return self
 

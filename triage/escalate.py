@@ -17,6 +17,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
+from triage.compact import CompactLinearModels, with_precision
 from triage.jurisdiction import EscalationGround
 
 
@@ -37,7 +38,9 @@ def matched_grounds(
     return [g for g in grounds if g.matches(folded, lowered)]
 
 
-class EscalationModel(ClassifierMixin, BaseEstimator):
+class EscalationModel(CompactLinearModels, ClassifierMixin, BaseEstimator):
+    _linear_attributes = ("flag_", "ground_")
+
     """Learned escalation signal plus a ground classifier; thresholds are hyperparameters."""
 
     def __init__(
@@ -58,7 +61,7 @@ class EscalationModel(ClassifierMixin, BaseEstimator):
         y = np.asarray(escalate, dtype=bool)
         self.flag_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
         self.flag_.fit(X, y)
-        self.flag_.coef_ = self.flag_.coef_.astype(np.float32)
+        with_precision(self.flag_, np.float32)
         positive = np.flatnonzero(y & np.array([g is not None for g in grounds]))
         ground_labels = np.asarray([grounds[int(i)] for i in positive])
         self.ground_: LogisticRegression | None = None
@@ -66,7 +69,7 @@ class EscalationModel(ClassifierMixin, BaseEstimator):
         if len(set(ground_labels)) > 1:
             self.ground_ = LogisticRegression(C=self.C, max_iter=2000)
             self.ground_.fit(X[positive], ground_labels)
-            self.ground_.coef_ = self.ground_.coef_.astype(np.float32)
+            with_precision(self.ground_, np.float32)
         elif len(ground_labels):
             self.single_ground_ = str(ground_labels[0])
         self.classes_ = np.array([False, True])

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from triage.classify import CATEGORIES
+from triage.compact import CompactLinearModels, with_precision
 from triage.jurisdiction import Jurisdiction, TextPattern
 
 
@@ -91,7 +92,9 @@ def _category_columns(categories: Sequence[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(categories), len(CATEGORIES)))
 
 
-class DepartmentRouter(ClassifierMixin, BaseEstimator):
+class DepartmentRouter(CompactLinearModels, ClassifierMixin, BaseEstimator):
+    _linear_attributes = ("model_",)
+
     def __init__(self, C: float = 10.0) -> None:
         self.C = C
 
@@ -101,7 +104,7 @@ class DepartmentRouter(ClassifierMixin, BaseEstimator):
         features = sparse.hstack([X, _category_columns(categories)], format="csr")
         self.model_ = LogisticRegression(C=self.C, max_iter=2000)
         self.model_.fit(features, np.asarray(departments))
-        self.model_.coef_ = self.model_.coef_.astype(np.float32)
+        with_precision(self.model_, np.float32)
         self.classes_ = self.model_.classes_
         return self
 
