@@ -89,11 +89,13 @@ def evaluate_duplicates_across_writers(
     *,
     Cs: Sequence[float] = (0.03, 0.1, 0.3),
     case_vetoes: Sequence[bool] = (True,),
-    thresholds: Sequence[float] = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
+    link_thresholds: Sequence[float] = (0.0, 0.25, 0.3, 0.35, 0.4),
     min_precision: float = 0.65,
 ) -> dict[str, Any]:
     """Leave-one-writer-out cross-validation of the duplicate verifier, which also chooses its
-    hyperparameters (C and the probability threshold): never the held-out set. `case_vetoes`
+    hyperparameters (C, the pair threshold and the average-linkage threshold between groups,
+    0 for none): never the held-out set. `case_vetoes`
     may add `False` to measure what the rule of domain.md (a named case is a duplicate only of
     opinions about that case) costs on the writers' labels; the model keeps the rule.
 
@@ -134,10 +136,11 @@ def evaluate_duplicates_across_writers(
                     sources=[src for _, _, src in train], config=config,
                 )
                 for t in thresholds:
-                    v = copy.copy(verifier)
-                    v.threshold = t
-                    add(f"C={C:g} case={int(case)} threshold={t:g}", name,
-                        _pair_sets(labelled[name], dedup[name], v))
+                    for link in link_thresholds:
+                        v = copy.copy(verifier)
+                        v.threshold, v.link_threshold = t, link
+                        add(f"C={C:g} case={int(case)} threshold={t:g} link={link:g}", name,
+                            _pair_sets(labelled[name], dedup[name], v))
     pooled = {setting: _prf(*c) for setting, c in counts.items()}
     learned = {k: m for k, m in pooled.items() if k != "lexical"}
     precise = {k: m for k, m in learned.items() if m["precision"] >= min_precision}
@@ -152,18 +155,19 @@ def evaluate_duplicates_across_writers(
         "per_file": per_file,
         "chosen": {"setting": chosen, "C": float(params["C"]),
                    "case_veto": params["case"] == "1",
-                   "threshold": float(params["threshold"]), "min_precision": min_precision,
+                   "threshold": float(params["threshold"]),
+                   "link_threshold": float(params["link"]), "min_precision": min_precision,
                    **pooled[chosen]},
     }
 
 
 def format_duplicates_across_writers(results: Mapping[str, Any]) -> str:
-    lines = [f"  {'setting':<32}{'precision':>10}{'recall':>8}{'f1':>7}{'f0.5':>7}"
+    lines = [f"  {'setting':<40}{'precision':>10}{'recall':>8}{'f1':>7}{'f0.5':>7}"
              f"{'tp':>6}{'fp':>6}{'fn':>6}"]
     chosen = results["chosen"]["setting"]
     for setting, m in results["pooled"].items():
         mark = "  <- chosen" if setting == chosen else ""
-        lines.append(f"  {setting:<32}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}"
+        lines.append(f"  {setting:<40}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}"
                      f"{f_beta(m, 0.5):>7.3f}{m['tp']:>6}{m['fp']:>6}{m['fn']:>6}{mark}")
     lines.append(f"  per left-out file ({chosen}):")
     for name, m in results["per_file"][chosen].items():

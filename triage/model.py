@@ -48,7 +48,8 @@ class Hyperparameters:
     # it (`python -m triage.dedup.crossval`): the best F1 with a precision of at least 0.65.
     duplicate_C: float = 0.03
     duplicate_case_veto: bool = True
-    duplicate_threshold: float = 0.5
+    duplicate_threshold: float = 0.4
+    duplicate_link_threshold: float = 0.35
 
 
 class TriageModel:
@@ -100,7 +101,8 @@ class TriageModel:
             ]
             verifier = PairVerifier(C=self.hyper.duplicate_C,
                                     case_veto=self.hyper.duplicate_case_veto,
-                                    threshold=self.hyper.duplicate_threshold)
+                                    threshold=self.hyper.duplicate_threshold,
+                                    link_threshold=self.hyper.duplicate_link_threshold)
             try:
                 self.duplicates = verifier.fit(items, groups, departments, categories,
                                                sources=sources,

@@ -198,6 +198,30 @@ DIFFERENT_CASES = [
      "chưa được cấp",
      "Bà Lê Thị Hoa (tổ 7) kiến nghị: gia đình tôi nộp hồ sơ cấp GCN từ năm 2019 đến nay "
      "chưa được cấp", "specific:"),
+    # A named speaker tells of her own dossier without saying "my family".
+    ("Bà Lê Thị Hoa, tổ 2 phường Trung Hưng: hồ sơ chuyển nhượng thửa đất 85m2 nộp ngày 3/4/2023 "
+     "bị trả lại 3 lần, đề nghị giải quyết",
+     "Ông Đào Văn Hiếu, tổ 6 phường Trung Hưng: hồ sơ chuyển nhượng thửa đất 85m2 nộp ngày "
+     "3/4/2023 bị trả lại 3 lần, đề nghị giải quyết", "specific:"),
+    # Two temples (the lead-in names the temple, the body speaks of "the temple's grounds").
+    ("Ban hộ tự chùa Linh Sơn, xã Xuân Sơn kiến nghị: khuôn viên chùa sử dụng ổn định từ lâu "
+     "đời nhưng chưa được cấp GCN",
+     "Ban hộ tự chùa Hưng Phúc, xã Xuân Sơn kiến nghị: khuôn viên chùa sử dụng ổn định từ lâu "
+     "đời nhưng chưa được cấp GCN", "specific:religious_site"),
+    # A named area and a named field are one kind of place: two areas, two cases.
+    ("12 hộ ở khu Đồng Vàng phường Xuân Khanh nộp hồ sơ cấp GCN lần đầu từ năm 2021 chưa được "
+     "ký",
+     "12 hộ ở khu Gò Găng phường Xuân Khanh nộp hồ sơ cấp GCN lần đầu từ năm 2021 chưa được ký",
+     "specific:area"),
+    # Interstitial land lies in the residential group of the lead-in.
+    ("Cử tri tổ dân phố 3 phường Quang Trung phản ánh: phần đất xen kẹt giữa các hộ sử dụng ổn "
+     "định từ trước năm 2000 chưa được cấp GCN",
+     "Cử tri tổ dân phố 6 phường Quang Trung phản ánh: phần đất xen kẹt giữa các hộ sử dụng ổn "
+     "định từ trước năm 2000 chưa được cấp GCN", "specific:residential_group"),
+    # Land consolidation is done commune by commune.
+    ("Cử tri xã Cổ Đông phản ánh: sau dồn điền đổi thửa nhiều hộ vẫn chưa được cấp đổi GCN",
+     "Cử tri xã Thanh Mỹ phản ánh: sau dồn điền đổi thửa nhiều hộ vẫn chưa được cấp đổi GCN",
+     "specific:locality"),
 ]
 
 
@@ -358,10 +382,30 @@ def test_a_country_is_not_a_person() -> None:
 
 
 def test_the_lead_in_counts_only_when_the_body_refers_to_it() -> None:
-    speaker = specifics(item("Ông Nguyễn Văn An (tổ 5) kiến nghị: đề nghị đẩy nhanh cấp GCN"))
+    speaker = specifics(item("Ông Nguyễn Văn An (tổ 5) kiến nghị: đề nghị đẩy nhanh cấp GCN "
+                             "cho các hộ dân"))
     assert speaker.empty
     own = specifics(item("Ông Nguyễn Văn An (tổ 5) kiến nghị: gia đình tôi chưa được cấp GCN"))
     assert own.persons == {"nguyen van an"} and own.personal
+    # A named speaker who does not speak for everyone speaks of their own case.
+    told = specifics(item("Chị Nguyễn Thị Mai (tổ 2, phường Xuân Khanh) phản ánh: đã trả hết nợ "
+                          "ngân hàng từ tháng 02/2023 nhưng chưa được xóa đăng ký thế chấp"))
+    assert told.persons == {"nguyen thi mai"} and told.personal
+    # Organisations are not people, and "nhiều thửa" speaks for everyone.
+    union = specifics(item("Đoàn Thanh niên phường Quang Trung kiến nghị: thanh niên vay vốn "
+                           "khởi nghiệp đều bị đòi thế chấp sổ đỏ"))
+    assert union.persons == frozenset() and not union.personal
+    many = specifics(item("Ông Nguyễn Hữu Khang (tổ 7) kiến nghị: nhiều thửa đất trong sổ mục kê "
+                          "vẫn mang tên người đã mất"))
+    assert many.empty
+
+
+def test_religious_sites_are_named_places_and_family_is_not_a_shrine() -> None:
+    temple = specifics(item("Đề nghị cấp GCN cho chùa Linh Sơn, xã Xuân Sơn"))
+    assert ("religious_site", "linh son") in temple.places and temple.strong
+    family = specifics(item("Gia đình tôi ở thôn này từ lâu, đề nghị cấp GCN lần đầu, đền bù "
+                            "thỏa đáng"))
+    assert not any(kind == "religious_site" for kind, _ in family.places)
 
 
 # -- DuplicateIndex ----------------------------------------------------------------------------

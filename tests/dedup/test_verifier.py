@@ -6,6 +6,7 @@ opinions below were written for these tests, not taken from the corpus.
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,7 +78,8 @@ def verifier(corpus_dir: Path, normaliser: Normaliser) -> PairVerifier:
     """A verifier trained on the whole training corpus with the model's hyperparameters."""
     labelled = load_corpus(corpus_dir / "train")
     hyper = Hyperparameters()
-    return PairVerifier(C=hyper.duplicate_C, threshold=hyper.duplicate_threshold).fit(
+    return PairVerifier(C=hyper.duplicate_C, threshold=hyper.duplicate_threshold,
+                        link_threshold=hyper.duplicate_link_threshold).fit(
         _items(normaliser, labelled), [i.group for i in labelled],
         [i.department for i in labelled], [i.category for i in labelled],
         sources=[label_source(i) for i in labelled],
@@ -328,6 +330,35 @@ def test_reviewers_groups_across_batches_are_paraphrase_pairs(
     assert with_reviewers.training_pairs_["positive"] == plain.training_pairs_["positive"] + 3
 
 
+# Three citizens on one delay, and a different request on a neighbouring topic.
+DELAYS = [
+    "Đề nghị Chi nhánh Văn phòng đăng ký đất đai giải quyết hồ sơ sang tên đúng hẹn, hiện nhiều "
+    "hồ sơ quá hạn cả tháng",
+    "sang ten so do o chi nhanh lau qua, phieu hen qua han may lan roi ma chua co so",
+    "Hồ sơ chuyển nhượng nộp ở chi nhánh đăng ký đất đai thường trễ hẹn, đề nghị rút ngắn thời "
+    "gian giải quyết",
+    "Đề nghị giảm lệ phí trước bạ khi sang tên sổ đỏ cho con",
+]
+
+
+def test_average_linkage_decides_how_groups_grow(
+    verifier: PairVerifier, normaliser: Normaliser
+) -> None:
+    items = make(normaliser, DELAYS)
+    assert verifier.link_threshold > 0  # the model's setting
+    assert partition(group_duplicates(items, verifier=verifier)) == [
+        {"o1", "o2", "o3"}, {"o4"}]
+    single = copy.copy(verifier)
+    single.link_threshold = 0.0  # one close pair is enough
+    assert partition(group_duplicates(items, verifier=single)) == [{"o1", "o2", "o3"}, {"o4"}]
+    # No mean probability reaches 1: a pair joins on its own score, but no third opinion can.
+    strict = copy.copy(verifier)
+    strict.link_threshold = 1.0
+    groups = group_duplicates(items, verifier=strict)
+    assert max(len(g.members) for g in groups) == 2
+    assert sum(len(g.members) for g in groups) == 4
+
+
 def test_too_few_paraphrase_groups_cannot_train_a_verifier(normaliser: Normaliser) -> None:
     items = make(normaliser, [PARAPHRASES[0][0], PARAPHRASES[0][1], PARAPHRASES[1][0]])
     with pytest.raises(ValueError, match="too few"):
@@ -346,13 +377,15 @@ def test_cross_validation_by_writer_chooses_a_setting(
         (tmp_path / name).write_text((corpus_dir / "train" / name).read_text(encoding="utf-8"),
                                      encoding="utf-8")
     results = evaluate_duplicates_across_writers(tmp_path, jurisdiction, Cs=(0.3,),
-                                                 thresholds=(0.5, 0.9), min_precision=0.0)
+                                                 thresholds=(0.5, 0.9), link_thresholds=(0, 0.3),
+                                                 min_precision=0.0)
     assert results["files"] == ["a.jsonl", "d.jsonl"]
-    assert set(results["pooled"]) == {"lexical", "C=0.3 case=1 threshold=0.5",
-                                      "C=0.3 case=1 threshold=0.9"}
+    assert set(results["pooled"]) == {"lexical"} | {
+        f"C=0.3 case=1 threshold={t} link={link}" for t in ("0.5", "0.9") for link in ("0", "0.3")
+    }
     chosen = results["chosen"]
     assert chosen["setting"] in results["pooled"] and chosen["C"] == 0.3
-    assert chosen["case_veto"] is True
+    assert chosen["case_veto"] is True and chosen["link_threshold"] in (0.0, 0.3)
     assert chosen["f1"] == max(m["f1"] for k, m in results["pooled"].items() if k != "lexical")
     # The learned verifier finds more true pairs than the lexical rules on an unseen writer.
     assert chosen["tp"] > results["pooled"]["lexical"]["tp"]

@@ -144,6 +144,7 @@ class Vocabulary:
 
     lead_subjects: re.Pattern[str] | None
     personal_subjects: re.Pattern[str] | None
+    named_speaker_is_subject: bool  # a lead-in naming a person speaks of that person's case
     lead_verbs: re.Pattern[str] | None
     lead_words: frozenset[str]
     personal_markers: re.Pattern[str] | None
@@ -344,6 +345,7 @@ def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) 
         lead_words=frozenset(lead_words),
         lead_subjects=phrase_regex(lead.get("subjects", [])),
         personal_subjects=phrase_regex(lead.get("personal_subjects", [])),
+        named_speaker_is_subject=bool(lead.get("named_speaker_is_subject", False)),
         lead_verbs=phrase_regex(lead.get("verbs", [])),
         personal_markers=phrase_regex(markers.get("personal", [])),
         local_markers=phrase_regex(markers.get("local", [])),

@@ -108,6 +108,11 @@ class Engine:
         self.hashes = np.zeros(0, dtype=np.uint64)
         self.parent: list[int] = []
         self.states: dict[int, GroupState] = {}
+        self.members: dict[int, list[int]] = {}  # the docs of each group of several
+        # During `link`, the verifier's probability of every scored pair (a symmetric matrix
+        # over docs), for average linkage.
+        self._scored: sp.csr_matrix | None = None
+        self._link_threshold = 0.0
         self.words: sp.csr_matrix | None = None
         self.chars: sp.csr_matrix | None = None
         self.sizes = np.zeros(0, dtype=np.float32)
@@ -149,12 +154,37 @@ class Engine:
             reason = self.conflict(sa, sb)
             if reason:
                 return reason
+            if not self.linked(ra, rb):
+                return "linkage"
         if ra > rb:  # the earliest doc stays root
             ra, rb, sa, sb = rb, ra, sb, sa
         self.parent[rb] = ra
         sa.absorb(sb)
         del self.states[rb]
+        mb = self.members.pop(rb, [rb])
+        self.members.setdefault(ra, [ra]).extend(mb)
         return None
+
+    def linked(self, ra: int, rb: int) -> bool:
+        """Average linkage: with several members on one side, the scored pairs between the two
+        groups must reach the verifier's `link_threshold` on average."""
+        scored = self._scored
+        if scored is None:
+            return True
+        ma, mb = self.members.get(ra, [ra]), self.members.get(rb, [rb])
+        if len(ma) == len(mb) == 1:
+            return True  # two single opinions: their own pair decided
+        small, other = (ma, rb) if len(ma) <= len(mb) else (mb, ra)
+        indptr, indices, data = scored.indptr, scored.indices, scored.data
+        find = self.find
+        total, count = 0.0, 0
+        for d in small:
+            start, end = int(indptr[d]), int(indptr[d + 1])
+            for o, p in zip(indices[start:end].tolist(), data[start:end].tolist(), strict=True):
+                if find(o) == other:
+                    total += p
+                    count += 1
+        return count == 0 or total / count >= self._link_threshold
 
     def conflict(self, sa: GroupState, sb: GroupState) -> str | None:
         if self.verifier is not None:
@@ -337,21 +367,33 @@ class Engine:
         if self.verifier is not None:
             assert self.sem is not None
             self.verifier.observe(self, self.sem, left, right)
-        kept_l, kept_r, kept_s = [], [], []
-        for c in range(0, len(left), _CHUNK):
-            l_, r_, s_ = self._verify(left[c : c + _CHUNK], right[c : c + _CHUNK])
-            kept_l.append(l_)
-            kept_r.append(r_)
-            kept_s.append(s_)
-        lft, rgt, scores = np.concatenate(kept_l), np.concatenate(kept_r), np.concatenate(kept_s)
+        parts = [self._verify(left[c : c + _CHUNK], right[c : c + _CHUNK])
+                 for c in range(0, len(left), _CHUNK)]
+        lft, rgt, scores, keep = (np.concatenate([part[k] for part in parts]) for k in range(4))
+        link_threshold = getattr(self.verifier, "link_threshold", 0.0)
+        if link_threshold > 0:
+            n = len(self.analyses)
+            lo, hi = np.minimum(lft, rgt), np.maximum(lft, rgt)
+            _, first = np.unique(lo * n + hi, return_index=True)  # a pair once, not summed
+            lo, hi, p = lo[first], hi[first], scores[first]
+            m = sp.csr_matrix((np.concatenate([p, p]),
+                               (np.concatenate([lo, hi]), np.concatenate([hi, lo]))),
+                              shape=(n, n))
+            self._scored = m
+            self._link_threshold = link_threshold
+        lft, rgt, scores = lft[keep], rgt[keep], scores[keep]
         order = np.lexsort((rgt, lft, -scores))
         find, union = self.find, self.union
-        for i, j in zip(lft[order].tolist(), rgt[order].tolist(), strict=True):
-            if find(i) != find(j):
-                union(i, j)
+        try:
+            for i, j in zip(lft[order].tolist(), rgt[order].tolist(), strict=True):
+                if find(i) != find(j):
+                    union(i, j)
+        finally:
+            self._scored = None
 
     def _verify(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Pairs that pass the rules (as far as masks tell) and the similarity they need."""
+        """Pairs that pass the rules (as far as masks tell), their score, and whether it is
+        enough to join them."""
         assert self.words is not None and self.chars is not None
         cfg = self.config
         kl, kr = self.kmask[left], self.kmask[right]
@@ -370,8 +412,7 @@ class Engine:
                 ok &= (nl == nr) | (nl & self.has_names[left]) | (nr & self.has_names[right])
             left, right = left[ok], right[ok]
             p = self.verifier.probability(self, self.sem, left, right).astype(np.float32)
-            keep = p >= self.verifier.threshold
-            return left[keep], right[keep], p[keep]
+            return left, right, p, p >= self.verifier.threshold
         ok &= self.level[left] == self.level[right]
         left, right = left[ok], right[ok]
         scores = pair_scores(self.words, self.sizes, self.chars, left, right,
@@ -382,8 +423,7 @@ class Engine:
         need[(level == _LEVELS["named"]) & shared] = cfg.named_threshold
         short = np.minimum(self.clen[left], self.clen[right]) < cfg.short_tokens
         need[(level == _LEVELS["personal"]) | short] = cfg.strict_threshold
-        keep = scores >= need
-        return left[keep], right[keep], scores[keep]
+        return left, right, scores, scores >= need
 
     def threshold(self, a: Analysis, b: Analysis) -> float:
         """The similarity a pair needs: stricter for anonymous personal cases and very short

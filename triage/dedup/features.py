@@ -581,15 +581,19 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
     found = _extract(body, vocab, cased)
 
     lead_text = " ".join(low[:lead_end])
+    lead = _extract(_Span(orig[:lead_end], low[:lead_end]), vocab, cased) if lead_end else {}
     personal = bool(vocab.personal_markers and vocab.personal_markers.search(body.text))
-    if (lead_end and vocab.personal_subjects and vocab.personal_subjects.match(lead_text)
-            and not (vocab.general_markers and vocab.general_markers.search(body.text))):
-        personal = True  # "Hộ ông A kiến nghị: …" speaks of its own case unless it says "các hộ"
+    speaker = bool(vocab.personal_subjects and vocab.personal_subjects.match(lead_text)) or (
+        vocab.named_speaker_is_subject and "person" in lead
+    )
+    if speaker and not (vocab.general_markers and vocab.general_markers.search(body.text)):
+        # "Hộ ông A kiến nghị: …", "Bà Lê Thị Hoa, tổ 2: hồ sơ nộp ngày …" speak of their own
+        # case unless the body says "các hộ"
+        personal = True
     local = bool(vocab.local_markers and vocab.local_markers.search(body.text)) or bool(
         body.unnamed & vocab.unnamed_local
     )
     if lead_end and (personal or local):
-        lead = _extract(_Span(orig[:lead_end], low[:lead_end]), vocab, cased)
         place_kinds = {p.kind for p in vocab.places} | {"locality"}
         for kind, values in lead.items():
             if personal or kind in place_kinds:

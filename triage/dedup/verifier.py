@@ -24,7 +24,8 @@ dates), whose facets disagree (what is asked, about which procedure, fee or kind
 named case against an unnamed one (unless the unnamed one says the case's name, which its own
 specifics missed: "duong chua thong" typed without capitals) never reaches the verifier.
 Leave-one-writer-out
-cross-validation kept the facets as vetoes (`facet_veto`): as evidence they did no better.
+cross-validation kept the facets as vetoes (`facet_veto`): as evidence they did no better. Groups
+grow by average linkage (`link_threshold`, see `Engine.linked`).
 
 Training pairs are the paraphrase pairs of the corpus and, as negatives, each opinion's nearest
 neighbours that are not in its group (the pairs candidate search will propose), both within one
@@ -35,7 +36,7 @@ training text. Opinions given twice (the diacritic-free copies of training) coun
 share an id and the same folded words.
 
 Leave-one-writer-out, the verifier raises pair F1 from the lexical rules' 0.1-0.25 to about
-0.5 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
+0.57 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
 the labels count some true pairs (same request, not grouped by the writer) as false merges.
 """
 
@@ -196,9 +197,12 @@ class _Topic:
 class PairVerifier:
     """Judges candidate pairs of opinions with a model learned from labelled paraphrase groups.
 
-    `threshold` is the probability a pair needs to be joined; it is chosen by leave-one-writer-
-    out cross-validation (`triage.evaluate.evaluate_duplicates_across_writers`), never on the
-    held-out set.
+    `threshold` is the probability a pair needs to be joined. `link_threshold` is what two
+    groups need when one of them already has several members: the mean probability of the pairs
+    between them that candidate search scored (average linkage), so that one close pair does not
+    chain an opinion into a group whose other members it does not resemble; 0 joins on the one
+    pair alone. Both are chosen by leave-one-writer-out cross-validation
+    (`triage.evaluate.evaluate_duplicates_across_writers`), never on the held-out set.
     """
 
     def __init__(
@@ -206,6 +210,7 @@ class PairVerifier:
         *,
         C: float = 0.3,
         threshold: float = 0.5,
+        link_threshold: float = 0.0,
         facet_veto: bool = True,
         case_veto: bool = True,
         topic_C: float = 10.0,
@@ -222,6 +227,7 @@ class PairVerifier:
     ) -> None:
         self.C = C
         self.threshold = threshold
+        self.link_threshold = link_threshold
         self.facet_veto = facet_veto
         self.case_veto = case_veto
         self.topic_C = topic_C
