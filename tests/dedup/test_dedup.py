@@ -400,6 +400,17 @@ def test_the_lead_in_counts_only_when_the_body_refers_to_it() -> None:
     assert many.empty
 
 
+def test_an_area_named_with_or_without_its_field_word_is_one_area() -> None:
+    from triage.dedup.rules import values_compatible
+
+    auction = specifics(item("Người trúng đấu giá tại khu đấu giá Đồng Sủi năm 2020 chưa có sổ"))
+    field = specifics(item("Mình trúng đấu giá lô đất ở khu Đồng Sủi từ năm 2020 chưa có sổ"))
+    (a,) = [name for kind, name in auction.places if kind == "area"]
+    (b,) = [name for kind, name in field.places if kind == "area"]
+    assert values_compatible("area", a, b)
+    assert not values_compatible("area", "dong vang", "go gang")
+
+
 def test_religious_sites_are_named_places_and_family_is_not_a_shrine() -> None:
     temple = specifics(item("Đề nghị cấp GCN cho chùa Linh Sơn, xã Xuân Sơn"))
     assert ("religious_site", "linh son") in temple.places and temple.strong

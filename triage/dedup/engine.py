@@ -36,7 +36,7 @@ _CHUNK = 250_000
 
 def _mask_key(kind: str, value: object) -> str:
     """What two compatible values of a kind always share (see rules.values_compatible)."""
-    if kind == "person":
+    if kind in ("person", "area"):
         return str(value).rsplit(" ", 1)[-1]
     if kind in ("parcel", "date") and isinstance(value, tuple):
         return str(value[0])

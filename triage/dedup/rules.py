@@ -23,7 +23,7 @@ def _names_compatible(a: str, b: str) -> bool:
 
 
 def values_compatible(kind: str, a: object, b: object) -> bool:
-    if kind == "person":
+    if kind in ("person", "area"):  # "khu Đồng Sủi" and "xứ đồng Sủi" name one area
         return _names_compatible(str(a), str(b))
     if kind == "parcel" and isinstance(a, tuple) and isinstance(b, tuple):
         return a[0] == b[0] and (not a[1] or not b[1] or a[1] == b[1])
