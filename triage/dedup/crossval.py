@@ -1,8 +1,9 @@
 """Leave-one-writer-out cross-validation of duplicate grouping, from the command line.
 
 `triage evaluate --across-writers` scores the classifiers; this scores the duplicate verifier
-the same way and shows the setting it would choose (`Hyperparameters.duplicate_C` and
-`duplicate_threshold` are set from it). The held-out set is never read here.
+the same way and shows the setting it would choose (`Hyperparameters.duplicate_C`,
+`duplicate_threshold` and `duplicate_link_threshold` are set from it).
+The held-out set is never read here.
 
 Run: `python -m triage.dedup.crossval [--train data/corpus/train] [--json]`.
 """

@@ -112,7 +112,6 @@ class Engine:
         # During `link`, the verifier's probability of every scored pair (a symmetric matrix
         # over docs), for average linkage.
         self._scored: sp.csr_matrix | None = None
-        self._link_threshold = 0.0
         self.words: sp.csr_matrix | None = None
         self.chars: sp.csr_matrix | None = None
         self.sizes = np.zeros(0, dtype=np.float32)
@@ -169,7 +168,7 @@ class Engine:
         """Average linkage: with several members on one side, the scored pairs between the two
         groups must reach the verifier's `link_threshold` on average."""
         scored = self._scored
-        if scored is None:
+        if scored is None or self.verifier is None:
             return True
         ma, mb = self.members.get(ra, [ra]), self.members.get(rb, [rb])
         if len(ma) == len(mb) == 1:
@@ -184,7 +183,7 @@ class Engine:
                 if find(o) == other:
                     total += p
                     count += 1
-        return count == 0 or total / count >= self._link_threshold
+        return count == 0 or total / count >= self.verifier.link_threshold
 
     def conflict(self, sa: GroupState, sb: GroupState) -> str | None:
         if self.verifier is not None:
@@ -380,7 +379,6 @@ class Engine:
                                (np.concatenate([lo, hi]), np.concatenate([hi, lo]))),
                               shape=(n, n))
             self._scored = m
-            self._link_threshold = link_threshold
         lft, rgt, scores = lft[keep], rgt[keep], scores[keep]
         order = np.lexsort((rgt, lft, -scores))
         find, union = self.find, self.union
