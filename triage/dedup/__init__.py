@@ -24,8 +24,9 @@ How two opinions are judged (domain.md, Duplicates):
 
 With the trained model's `PairVerifier` (`TriageModel.duplicates`, learned from the paraphrase
 groups of the training corpus; `verifier.py`), steps 2–4 change: candidates also come from each
-opinion's nearest neighbours in a projection of its TF-IDF vector (a random projection forest,
-`neighbours.py`, linear in n like MinHash), and a pair is joined when the verifier's probability
+opinion's nearest neighbours by TF-IDF cosine among the members of its leaves in a random
+projection forest (`neighbours.py`, linear in n like MinHash; exact for a batch that fits in one
+leaf of 1,024), and a pair is joined when the verifier's probability
 reaches its threshold, chosen by leave-one-writer-out cross-validation
 (`python -m triage.dedup.crossval`). The rules of 5 and the facets of 4 still veto a merge; the
 general/personal distinction becomes the verifier's evidence, while a named case never joins an

@@ -220,7 +220,7 @@ class PairVerifier:
         min_positive_pairs: int = 10,
         dims: int = 128,
         trees: int = 4,
-        leaf_size: int = 64,
+        leaf_size: int = 1024,
         neighbours: int = 10,
         min_cosine: float = 0.1,
         seed: int = 20230815,
@@ -384,10 +384,12 @@ class PairVerifier:
         return out
 
     def candidates(self, vec: DocVectors, first_new: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """Each opinion's nearest neighbours in the projected TF-IDF space (pairs i < j)."""
+        """Each opinion's nearest neighbours by TF-IDF cosine (pairs i < j), among the
+        opinions that share a leaf with it in a forest over the projected vectors: with leaves
+        of `leaf_size`, a batch up to that size is searched exactly."""
         return forest_pairs(vec.embedding, trees=self.trees, leaf_size=self.leaf_size,
                             neighbours=self.neighbours, min_cosine=self.min_cosine,
-                            seed=self.seed, first_new=first_new)
+                            seed=self.seed, first_new=first_new, exact=vec.tfidf)
 
     # -- training -----------------------------------------------------------------------------
 
