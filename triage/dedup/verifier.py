@@ -35,8 +35,8 @@ pair model sees topic predictions as good as on new text, not the optimistic one
 training text. Opinions given twice (the diacritic-free copies of training) count once: copies
 share an id and the same folded words.
 
-Leave-one-writer-out, the verifier raises pair F1 from the lexical rules' 0.1-0.25 to about
-0.57 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
+Leave-one-writer-out, the verifier raises pair F1 from the lexical rules' 0.07-0.25 to about
+0.69 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
 the labels count some true pairs (same request, not grouped by the writer) as false merges.
 """
 
