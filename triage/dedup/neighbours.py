@@ -12,8 +12,8 @@ The projection only places opinions in leaves. Within a leaf, neighbours are ran
 cosine of their sparse TF-IDF vectors when those are given: a random projection to a few
 hundred dimensions blurs cosines of 0.1-0.3, where paraphrases by different citizens lie, by
 about as much as their value, and ranking by it dropped true nearest neighbours (in
-leave-one-writer-out cross-validation, a third of the missed paraphrase pairs were pairs the
-verifier accepts that candidate search had never proposed).
+leave-one-writer-out cross-validation, about a third of the missed paraphrase pairs were pairs
+the verifier accepts that candidate search had never proposed).
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ def forest_pairs(
     rng = np.random.default_rng(seed)
     k = max(1, min(neighbours, leaf_size - 1))
     found: list[np.ndarray] = []
-    for _ in range(trees):
+    # A batch that fits in one leaf is one leaf in every tree: one tree finds all its pairs.
+    for _ in range(1 if n <= leaf_size else trees):
         for leaf in _leaves(vectors, leaf_size, rng):
             m = len(leaf)
             if m < 2:
@@ -86,7 +87,7 @@ def forest_pairs(
                 sims = vectors[leaf] @ vectors[leaf].T
             else:
                 part = exact[leaf]
-                sims = np.asarray((part @ part.T).todense(), dtype=np.float32)
+                sims = (part @ part.T).toarray()
             np.fill_diagonal(sims, -np.inf)
             kk = min(k, m - 1)
             top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
