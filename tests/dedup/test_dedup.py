@@ -434,6 +434,20 @@ BATCH_2 = [
 ]
 
 
+def test_plural_place_words_and_neighbours_name_no_place() -> None:
+    many = specifics(item("Bản đồ địa chính đo năm 2015 ở nhiều thôn vẽ sai ranh giới thửa đất"))
+    assert many.places == frozenset() and not many.strong
+    neighbour = specifics(item("hang xom hat karaoke den 12h dem, bao gio moi xu phat"))
+    assert neighbour.places == frozenset() and neighbour.persons == frozenset()
+    told = specifics(item("Năm 2010 tôi mua đất của ông hàng xóm bằng giấy viết tay"))
+    assert told.persons == frozenset()
+    assert specifics(item("Nước sạch chưa vào các xóm xa trục chính")).places == frozenset()
+    # "hang" typed without diacritics may be the name Hằng: only "hàng xóm" is a neighbour.
+    hang = specifics(item("ba hang to 4 quang trung nop ho so thua ke tu thang 2 chua xong"))
+    assert ("residential_group", "4") in hang.places
+    assert ("village", "mong phu") in specifics(item("Cả thôn Mông Phụ chưa có sổ")).places
+
+
 def test_index_joins_new_opinions_to_existing_groups() -> None:
     index = DuplicateIndex(key_prefix="g")
     first = index.add(make_items(BATCH_1, prefix="a"))

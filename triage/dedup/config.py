@@ -163,6 +163,7 @@ class Vocabulary:
     surnames: Lexicon
     middle_names: frozenset[str]
     name_stop: Lexicon
+    not_place_after: Lexicon
     boundary: Lexicon
     name_boundary: Lexicon
     places: tuple[PlaceKind, ...]
@@ -363,6 +364,7 @@ def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) 
         surnames=Lexicon.of(spec.get("surnames", [])),
         middle_names=_folded_set(spec.get("middle_names", [])),
         name_stop=Lexicon.of(spec.get("name_stop", [])),
+        not_place_after=Lexicon.of(spec.get("not_place_after", [])),
         boundary=Lexicon.of(spec.get("boundary", [])),
         name_boundary=Lexicon.of(spec.get("name_boundary", [])),
         places=tuple(places),

@@ -386,6 +386,15 @@ def _name_run(
     return j
 
 
+def _not_a_place(span: _Span, k: int, vocab: Vocabulary) -> bool:
+    """True when the place word at k names no place: "các thôn", "nhiều thôn vẽ sai" (the word
+    before it), "hàng xóm hát karaoke" (the two words together)."""
+    before = vocab.not_place_after
+    return before.accepts(span.orig[k - 1 : k], span.low[k - 1]) or before.accepts(
+        span.orig[k - 1 : k + 1], f"{span.low[k - 1]} {span.low[k]}"
+    )
+
+
 def _places(
     span: _Span, vocab: Vocabulary, cased: bool, first: bool
 ) -> set[tuple[str, str]]:
@@ -399,6 +408,8 @@ def _places(
             k = span.at(m.start())
             j = span.after(m.end() + 1)
             if k in span.consumed:
+                continue
+            if k > 0 and _not_a_place(span, k, vocab):
                 continue
             if phrase in kind.trigger_forms and not kind.trigger_forms.accepts(
                 span.orig[k:j], phrase
