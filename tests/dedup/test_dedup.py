@@ -446,6 +446,8 @@ def test_plural_place_words_and_neighbours_name_no_place() -> None:
     hang = specifics(item("ba hang to 4 quang trung nop ho so thua ke tu thang 2 chua xong"))
     assert ("residential_group", "4") in hang.places
     assert ("village", "mong phu") in specifics(item("Cả thôn Mông Phụ chưa có sổ")).places
+    rural = specifics(item("Cử tri xã Thanh Mỹ: hồi đó ở nông thôn không phải xin phép xây dựng"))
+    assert rural.places == frozenset() and rural.localities == frozenset()
     # A question word ends a name in text typed without capitals.
     asked = specifics(item("dat trong khu dan cu bao gio moi duoc cap so"))
     assert not any(kind == "area" for kind, _ in asked.places)
