@@ -221,7 +221,7 @@ class PairVerifier:
         dims: int = 128,
         trees: int = 4,
         leaf_size: int = 1024,
-        neighbours: int = 10,
+        neighbours: int = 20,
         min_cosine: float = 0.1,
         seed: int = 20230815,
     ) -> None:
