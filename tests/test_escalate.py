@@ -21,3 +21,13 @@ def test_ordinary_requests_match_no_ground(jurisdiction):
     assert codes("nha toi chua duoc cap giay chung nhan lan dau", jurisdiction) == []
     assert codes("de nghi van phong dang ky dat dai giai quyet nhanh ho so sang ten",
                  jurisdiction) == []
+
+
+def test_family_and_compensation_are_not_communal_houses_or_temples(jurisdiction):
+    assert codes("Gia đình tôi đã nộp hồ sơ cấp sổ đỏ từ năm ngoái", jurisdiction) == []
+    assert codes("Tiền đền bù cho phần đất đã có sổ đỏ bị chậm", jurisdiction) == []
+    assert codes("Việc cấp giấy chứng nhận bị đình trệ nhiều năm", jurisdiction) == []
+    assert codes("Đình làng Mông Phụ chưa được cấp giấy chứng nhận", jurisdiction) == [
+        "organisation_certificates"
+    ]
+    assert codes("Đề nghị cấp sổ đỏ cho đền Và", jurisdiction) == ["organisation_certificates"]
