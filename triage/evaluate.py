@@ -87,7 +87,7 @@ def evaluate_duplicates_across_writers(
     train_dir: Path,
     jurisdiction: Jurisdiction,
     *,
-    Cs: Sequence[float] = (0.03, 0.1, 0.3),
+    Cs: Sequence[float] = (0.1, 0.3, 1.0),
     case_vetoes: Sequence[bool] = (True,),
     thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
     link_thresholds: Sequence[float] = (0.0, 0.25, 0.3, 0.35, 0.4),

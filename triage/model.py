@@ -46,10 +46,10 @@ class Hyperparameters:
     review_margin: float = 0.15
     # The pair verifier of duplicate detection, as leave-one-writer-out cross-validation chose
     # it (`python -m triage.dedup.crossval`): the best F1 with a precision of at least 0.65.
-    duplicate_C: float = 0.3
+    duplicate_C: float = 0.1
     duplicate_case_veto: bool = True
     duplicate_threshold: float = 0.3
-    duplicate_link_threshold: float = 0.4
+    duplicate_link_threshold: float = 0.35
 
 
 class TriageModel:
