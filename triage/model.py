@@ -49,7 +49,7 @@ class Hyperparameters:
     duplicate_C: float = 0.1
     duplicate_case_veto: bool = True
     duplicate_threshold: float = 0.3
-    duplicate_link_threshold: float = 0.35
+    duplicate_link_threshold: float = 0.5
 
 
 class TriageModel:

@@ -505,3 +505,46 @@ def test_benchmark_reports_time_growth_and_quality() -> None:
     assert all(r["seconds"] > 0 and 0 < r["groups"] <= r["n"] for r in rows)
     assert all(r["pair_precision"] >= 0.9 for r in rows)
     assert rows[1]["exponent"] == rows[1]["exponent"]  # a number, not NaN, from the 2nd size on
+
+
+def test_soft_facet_values_leave_the_pair_to_the_verifier() -> None:
+    """Asking for speed and asking for guidance, read from single words, often differ between
+    two summaries of one request: the learned verifier weighs them. Reducing a fee and deferring
+    it stay two requests, and grouping without a verifier keeps every facet as a veto."""
+    from triage.dedup.engine import Engine
+    from triage.dedup.features import analyse
+    from triage.dedup.rules import pair_conflict
+
+    config = default_config()
+    engine = Engine(config)
+    assert "tien_do" in engine.soft["request"] and "giam_mien" not in engine.soft["request"]
+
+    def analysed(text: str) -> Any:
+        return analyse(item(text), config)
+
+    speed = analysed("Đề nghị đẩy nhanh cấp GCN lần đầu cho các hộ sử dụng đất ổn định")
+    guide = analysed("Đề nghị hướng dẫn cấp GCN lần đầu cho các hộ sử dụng đất ổn định")
+    assert dict(speed.facets)["request"] == {"tien_do"}
+    assert dict(guide.facets)["request"] == {"huong_dan"}
+    assert pair_conflict(speed, guide, engine.modes, learned=True, soft=engine.soft) is None
+    assert pair_conflict(speed, guide, engine.modes, learned=True) == "facet:request"
+    assert pair_conflict(speed, guide, engine.modes, soft=engine.soft) == "facet:request"
+
+    reduce = analysed("Đề nghị giảm tiền sử dụng đất khi cấp sổ đỏ lần đầu cho các hộ nghèo")
+    defer = analysed("Đề nghị cho các hộ nghèo được ghi nợ tiền sử dụng đất khi cấp sổ đỏ lần đầu")
+    assert pair_conflict(reduce, defer, engine.modes, learned=True,
+                         soft=engine.soft) == "facet:request"
+
+
+def test_soft_values_must_be_values_of_a_disjoint_facet() -> None:
+    jurisdiction = default_jurisdiction()
+    data = jurisdiction.load_yaml("dedup.yaml")
+    localities = [(loc.code, loc.name) for loc in jurisdiction.localities.values()]
+    bad = {**data, "facets": {"request": {"mode": "disjoint", "soft": ["nhanh_len"],
+                                          "values": {"tien_do": ["đẩy nhanh"]}}}}
+    with pytest.raises(ValueError, match="nhanh_len"):
+        DedupConfig.from_mapping(bad, localities)
+    strict = {**data, "facets": {"request": {"mode": "strict", "soft": ["tien_do"],
+                                             "values": {"tien_do": ["đẩy nhanh"]}}}}
+    with pytest.raises(ValueError, match="disjoint"):
+        DedupConfig.from_mapping(strict, localities)

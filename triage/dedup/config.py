@@ -78,6 +78,9 @@ class Facet:
     regex: re.Pattern[str] | None  # the plain phrases of all values
     phrases: dict[str, str]  # folded phrase → value
     raw: tuple[tuple[re.Pattern[str], str], ...]  # "re:" entries → value
+    # Values that never keep two opinions apart for the learned verifier, which weighs them
+    # itself: read from single words, they often differ between two summaries of one request.
+    soft: frozenset[str] = frozenset()
 
     def values_in(self, text: str) -> frozenset[str]:
         found = set()
@@ -284,7 +287,14 @@ def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) 
                     raw_entries.append((re.compile(r"(?<!\S)(?:" + e[3:] + r")(?!\S)"), value))
                 else:
                     by_phrase[fold_tokens(e)] = value
-        facets.append(Facet(name, mode, phrase_regex(by_phrase), by_phrase, tuple(raw_entries)))
+        soft = frozenset(str(v) for v in f.get("soft") or ())
+        if mode == "strict" and soft:
+            raise ValueError(f"facet {name}: soft values need mode disjoint")
+        unknown = soft - set(f.get("values") or {})
+        if unknown:
+            raise ValueError(f"facet {name}: soft values {sorted(unknown)} are not values")
+        facets.append(Facet(name, mode, phrase_regex(by_phrase), by_phrase, tuple(raw_entries),
+                            soft))
 
     places = []
     for kind, p in (spec.get("places") or {}).items():

@@ -89,6 +89,7 @@ class Engine:
         self.sem: DocVectors | None = None
         self.hasher = MinHasher(self.config.num_perm, self.config.seed)
         self.modes = {f.name: f.mode for f in self.config.vocabulary.facets}
+        self.soft = {f.name: f.soft for f in self.config.vocabulary.facets if f.soft}
         self.analyses: list[Analysis] = []
         self.exact: dict[bytes, int] = {}
         self.same: dict[bytes, int] = {}
@@ -103,6 +104,7 @@ class Engine:
         self.clen = np.zeros(0, dtype=np.int32)
         self.kmask = np.zeros((0, len(kinds)), dtype=np.uint64)
         self.fmask = np.zeros((0, len(vocab.facets)), dtype=np.uint64)
+        self.hard_fmask = np.zeros((0, len(vocab.facets)), dtype=np.uint64)  # without soft values
         self.present = np.zeros(0, dtype=np.uint64)
         self.vocab: dict[str, int] = {}
         self.hashes = np.zeros(0, dtype=np.uint64)
@@ -188,7 +190,7 @@ class Engine:
     def conflict(self, sa: GroupState, sb: GroupState) -> str | None:
         if self.verifier is not None:
             return sa.conflict(sb, self.modes, learned=True, facets=self.verifier.facet_veto,
-                               case=self.verifier.case_veto)
+                               case=self.verifier.case_veto, soft=self.soft)
         if sa.plain and sb.plain and sa.level == sb.level and (
             sa.key is None or sb.key is None or sa.key == sb.key
         ):
@@ -236,6 +238,7 @@ class Engine:
         clen = np.zeros(n, dtype=np.int32)
         kmask = np.zeros((n, len(kinds)), dtype=np.uint64)
         fmask = np.zeros((n, len(facets)), dtype=np.uint64)
+        hard_fmask = np.zeros((n, len(facets)), dtype=np.uint64)
         present = np.zeros(n, dtype=np.uint64)
         strong = self.config.vocabulary.strong_kinds
         for r, a in enumerate(new):
@@ -253,14 +256,19 @@ class Engine:
                     present[r] |= np.uint64(1 << k)
             facet_values = dict(a.facets)
             for f, facet in enumerate(facets):
-                bits = 0
+                bits = hard = 0
                 for v in facet_values.get(facet.name, ()):
-                    bits |= 1 << (self.facet_bits[f].setdefault(v, len(self.facet_bits[f])) & 63)
+                    bit = 1 << (self.facet_bits[f].setdefault(v, len(self.facet_bits[f])) & 63)
+                    bits |= bit
+                    if v not in facet.soft:
+                        hard |= bit
                 fmask[r, f] = bits
+                hard_fmask[r, f] = hard
         self.level = np.concatenate([self.level, level])
         self.clen = np.concatenate([self.clen, clen])
         self.kmask = np.concatenate([self.kmask, kmask])
         self.fmask = np.concatenate([self.fmask, fmask])
+        self.hard_fmask = np.concatenate([self.hard_fmask, hard_fmask])
         self.present = np.concatenate([self.present, present])
         self.best = np.concatenate([self.best, np.zeros(n, dtype=np.float32)])
         self.has_names = np.concatenate([self.has_names,
@@ -398,7 +406,8 @@ class Engine:
         ok = ~(((kl & kr) == 0) & (kl != 0) & (kr != 0)).any(axis=1)
         if self.verifier is None or self.verifier.facet_veto:
             fl, fr = self.fmask[left], self.fmask[right]
-            disjoint = ((fl & fr) == 0) & (fl != 0) & (fr != 0)
+            hl, hr = (self.hard_fmask[left], self.hard_fmask[right]) if self.verifier else (fl, fr)
+            disjoint = ((hl & hr) == 0) & (hl != 0) & (hr != 0)
             ok &= ~np.where(self.strict_facets[None, :], fl != fr, disjoint).any(axis=1)
         if self.verifier is not None:
             assert self.sem is not None

@@ -85,6 +85,7 @@ class GroupState:
         learned: bool = False,
         facets: bool = True,
         case: bool = True,
+        soft: Mapping[str, frozenset[str]] | None = None,
     ) -> str | None:
         """The reason the two groups cannot be one, None when they can.
 
@@ -103,13 +104,15 @@ class GroupState:
         elif self.level != other.level:
             return "case_level"
         if facets:
-            reason = self.facets_conflict(other, modes)
+            reason = self.facets_conflict(other, modes, soft if learned else None)
             if reason:
                 return reason
         return self.kinds_conflict(other)
 
-    def facets_conflict(self, other: GroupState, modes: Mapping[str, str]) -> str | None:
-        """"facet:<name>" when the groups ask for, or about, different things."""
+    def facets_conflict(self, other: GroupState, modes: Mapping[str, str],
+                        soft: Mapping[str, frozenset[str]] | None = None) -> str | None:
+        """"facet:<name>" when the groups ask for, or about, different things; a facet's
+        `soft` values (for the learned verifier) count as absent."""
         for name, sets in self.facets.items():
             theirs = other.facets.get(name)
             if theirs is None:
@@ -117,9 +120,10 @@ class GroupState:
                     return f"facet:{name}"
                 continue
             mode = modes.get(name, "disjoint")
+            weak = soft.get(name, frozenset()) if soft else frozenset()
             for a in sets:
                 for b in theirs:
-                    if not facet_compatible(mode, a, b):
+                    if not facet_compatible(mode, a - weak, b - weak):
                         return f"facet:{name}"
         for name, theirs in other.facets.items():
             if name not in self.facets and modes.get(name) == "strict" and any(theirs):
@@ -153,8 +157,8 @@ class GroupState:
 
 def pair_conflict(
     a: Analysis, b: Analysis, modes: Mapping[str, str], *, learned: bool = False,
-    facets: bool = True, case: bool = True,
+    facets: bool = True, case: bool = True, soft: Mapping[str, frozenset[str]] | None = None,
 ) -> str | None:
     """The rules between two opinions alone (what `GroupState.conflict` says of singletons)."""
     return GroupState.of(a).conflict(GroupState.of(b), modes, learned=learned, facets=facets,
-                                     case=case)
+                                     case=case, soft=soft)

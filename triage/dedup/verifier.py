@@ -20,7 +20,8 @@ regression over evidence about a pair:
   "thất lạc" / "mất sổ"; `learn_associations`, cross-fitted by group in training).
 
 The rules stay above it: a pair whose specifics conflict (two households, parcels, villages,
-dates), whose facets disagree (what is asked, about which procedure, fee or kind of land), or a
+dates), whose facets disagree (what is asked, about which procedure, fee or kind of land; a
+facet's `soft` values, such as asking for speed or for guidance, count only as evidence), or a
 named case against an unnamed one (unless the unnamed one says the case's name, which its own
 specifics missed: "duong chua thong" typed without capitals) never reaches the verifier.
 Leave-one-writer-out
@@ -549,7 +550,7 @@ class PairVerifier:
         modes = engine.modes
         allowed = np.array([
             pair_conflict(engine.analyses[i], engine.analyses[j], modes, learned=True,
-                          facets=self.facet_veto, case=self.case_veto) is None
+                          facets=self.facet_veto, case=self.case_veto, soft=engine.soft) is None
             for i, j in zip(left.tolist(), right.tolist(), strict=True)
         ], dtype=bool)
         left, right = left[allowed], right[allowed]
