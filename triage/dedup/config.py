@@ -82,6 +82,10 @@ class Facet:
     # itself: read from single words, they often differ between two summaries of one request.
     soft: frozenset[str] = frozenset()
 
+    @property
+    def values(self) -> frozenset[str]:
+        return frozenset(self.phrases.values()) | {v for _, v in self.raw}
+
     def values_in(self, text: str) -> frozenset[str]:
         found = set()
         if self.regex is not None:
@@ -290,7 +294,7 @@ def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) 
         soft = frozenset(str(v) for v in f.get("soft") or ())
         if mode == "strict" and soft:
             raise ValueError(f"facet {name}: soft values need mode disjoint")
-        unknown = soft - set(f.get("values") or {})
+        unknown = soft - set(by_phrase.values()) - {v for _, v in raw_entries}
         if unknown:
             raise ValueError(f"facet {name}: soft values {sorted(unknown)} are not values")
         facets.append(Facet(name, mode, phrase_regex(by_phrase), by_phrase, tuple(raw_entries),

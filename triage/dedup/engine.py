@@ -98,13 +98,19 @@ class Engine:
         if len(kinds) > 64:
             raise ValueError("at most 64 kinds of specifics")
         self.kind_index = {k: i for i, k in enumerate(kinds)}
-        self.facet_bits: list[dict[str, int]] = [{} for _ in vocab.facets]
+        self.facet_bits: list[dict[str, int]] = [
+            {v: i for i, v in enumerate(sorted(f.values))} for f in vocab.facets
+        ]
+        # Per facet, the bits of its soft values (which the learned verifier only weighs).
+        self.soft_bits = np.array(
+            [sum(1 << (bits[v] & 63) for v in set(f.soft)) for f, bits in
+             zip(vocab.facets, self.facet_bits, strict=True)], dtype=np.uint64,
+        )
         self.strict_facets = np.array([f.mode == "strict" for f in vocab.facets], dtype=bool)
         self.level = np.zeros(0, dtype=np.int8)
         self.clen = np.zeros(0, dtype=np.int32)
         self.kmask = np.zeros((0, len(kinds)), dtype=np.uint64)
         self.fmask = np.zeros((0, len(vocab.facets)), dtype=np.uint64)
-        self.hard_fmask = np.zeros((0, len(vocab.facets)), dtype=np.uint64)  # without soft values
         self.present = np.zeros(0, dtype=np.uint64)
         self.vocab: dict[str, int] = {}
         self.hashes = np.zeros(0, dtype=np.uint64)
@@ -238,7 +244,6 @@ class Engine:
         clen = np.zeros(n, dtype=np.int32)
         kmask = np.zeros((n, len(kinds)), dtype=np.uint64)
         fmask = np.zeros((n, len(facets)), dtype=np.uint64)
-        hard_fmask = np.zeros((n, len(facets)), dtype=np.uint64)
         present = np.zeros(n, dtype=np.uint64)
         strong = self.config.vocabulary.strong_kinds
         for r, a in enumerate(new):
@@ -256,19 +261,14 @@ class Engine:
                     present[r] |= np.uint64(1 << k)
             facet_values = dict(a.facets)
             for f, facet in enumerate(facets):
-                bits = hard = 0
+                bits = 0
                 for v in facet_values.get(facet.name, ()):
-                    bit = 1 << (self.facet_bits[f].setdefault(v, len(self.facet_bits[f])) & 63)
-                    bits |= bit
-                    if v not in facet.soft:
-                        hard |= bit
+                    bits |= 1 << (self.facet_bits[f].setdefault(v, len(self.facet_bits[f])) & 63)
                 fmask[r, f] = bits
-                hard_fmask[r, f] = hard
         self.level = np.concatenate([self.level, level])
         self.clen = np.concatenate([self.clen, clen])
         self.kmask = np.concatenate([self.kmask, kmask])
         self.fmask = np.concatenate([self.fmask, fmask])
-        self.hard_fmask = np.concatenate([self.hard_fmask, hard_fmask])
         self.present = np.concatenate([self.present, present])
         self.best = np.concatenate([self.best, np.zeros(n, dtype=np.float32)])
         self.has_names = np.concatenate([self.has_names,
@@ -406,7 +406,11 @@ class Engine:
         ok = ~(((kl & kr) == 0) & (kl != 0) & (kr != 0)).any(axis=1)
         if self.verifier is None or self.verifier.facet_veto:
             fl, fr = self.fmask[left], self.fmask[right]
-            hl, hr = (self.hard_fmask[left], self.hard_fmask[right]) if self.verifier else (fl, fr)
+            if self.verifier is not None:  # soft values weigh in the verifier, they do not veto
+                hard = ~self.soft_bits[None, :]
+                hl, hr = fl & hard, fr & hard
+            else:
+                hl, hr = fl, fr
             disjoint = ((hl & hr) == 0) & (hl != 0) & (hr != 0)
             ok &= ~np.where(self.strict_facets[None, :], fl != fr, disjoint).any(axis=1)
         if self.verifier is not None:
