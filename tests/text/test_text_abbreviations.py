@@ -31,6 +31,8 @@ def abbreviations() -> Abbreviations:
         ("UBND xã Kim Sơn", "Ủy ban nhân dân xã Kim Sơn"),
         ("HĐND và UBND TX Sơn Tây", "Hội đồng nhân dân và Ủy ban nhân dân thị xã Sơn Tây"),
         ("TX. Sơn Tây, TP.Hà Nội", "thị xã Sơn Tây, thành phố Hà Nội"),
+        ("Khu TĐC Đồng Sen P. Trung Hưng", "Khu tái định cư Đồng Sen phường Trung Hưng"),
+        ("hộ ở X. Kim Sơn, P.Lê Lợi", "hộ ở xã Kim Sơn, phường Lê Lợi"),
         ("VPĐKĐĐ Hà Nội - CN Sơn Tây", "Văn phòng Đăng ký đất đai Hà Nội - chi nhánh Sơn Tây"),
         ("CN VPĐK đất đai", "chi nhánh Văn phòng Đăng ký đất đai"),
         ("Sở TN&MT, phòng TNMT", "Sở Tài nguyên và Môi trường, phòng Tài nguyên và Môi trường"),
@@ -67,6 +69,7 @@ def test_expanded(abbreviations: Abbreviations, text: str, expected: str) -> Non
         "Theo điểm a khoản 1 Điều 100 Luật Đất đai",  # point a of an article
         "điểm e khoản 2",
         "Ông Nguyễn Văn A, lô K, thửa B",  # capitals name people and lots
+        "Ông Nguyễn Văn P. ở tổ 3, ông X",  # a given name, a placeholder: no ward or commune
         "a) Cấp đổi giấy chứng nhận",  # list markers
         "e. Đo đạc lại",
         "cảm ơn a",  # unaccented ạ, not anh
@@ -159,6 +162,8 @@ def test_every_entry_of_the_jurisdiction_expands_somewhere(abbreviations: Abbrev
         "địa chỉ": "đc: tổ 3",
         "rồi": "đã nộp r",
         "anh": "a ơi",
+        "phường": "P. Sơn Lộc",
+        "xã": "X. Thanh Mỹ",
     }
     for entry in abbreviations.entries:
         text = samples.get(entry.expansion, entry.forms[0] + " cho")

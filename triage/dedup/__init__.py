@@ -30,10 +30,11 @@ leaf of 1,024), and a pair is joined when the verifier's probability
 reaches its threshold, chosen by leave-one-writer-out cross-validation
 (`python -m triage.dedup.crossval`). The rules of 5 and the facets of 4 still veto a merge; the
 general/personal distinction becomes the verifier's evidence, while a named case never joins an
-unnamed one. A group of several opinions takes in another only when the scored pairs between
-them reach the verifier's `link_threshold` on average (average linkage), so one close pair cannot
-chain a different request into a group. Without a verifier (no model at hand), the lexical rules
-above decide.
+unnamed one unless that one says its name, or the case is named only by a village or residential
+group (`placed_kinds`) of the ward or commune the other names. A group of several opinions
+takes in another only when the scored pairs between them reach the verifier's `link_threshold`
+on average (average linkage), so one close pair cannot chain a different request into a group.
+Without a verifier (no model at hand), the lexical rules above decide.
 
 The representative of a group is its earliest member: it stays the same when later opinions
 join, so stored `duplicate_of` links stay valid. Thresholds and every phrase list live in

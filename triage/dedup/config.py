@@ -121,15 +121,18 @@ class Lexicon:
     def __contains__(self, folded: object) -> bool:
         return folded in self.forms
 
-    def accepts(self, orig: Sequence[str], folded: str) -> bool:
+    def accepts(self, orig: Sequence[str], folded: str, marked: bool = False) -> bool:
         """True when tokens `orig` (as typed) spell the folded phrase `folded`: words typed
-        without diacritics match on their folded form, others must match a spelling."""
+        without diacritics match on their folded form, others must match a spelling. In a text
+        that carries diacritics (`marked`), a word typed without them is that word ("lần ba",
+        three, is not the title "bà")."""
         spellings = self.forms.get(folded)
         if spellings is None:
             return False
         return any(
             len(sp) == len(orig)
-            and all(o.isascii() or o.lower() == w for o, w in zip(orig, sp, strict=True))
+            and all((o.isascii() and not marked) or o.lower() == w
+                    for o, w in zip(orig, sp, strict=True))
             for sp in spellings
         )
 
@@ -186,6 +189,10 @@ class Vocabulary:
     money_units: dict[str, int]
     strong_kinds: frozenset[str]
     case_kinds: frozenset[str]
+    # Kinds of a named case that only place it inside a ward or commune (see `placed_kinds`
+    # in dedup.yaml), and the ward or commune of each known village (folded name → code).
+    placed_kinds: frozenset[str] = frozenset()
+    village_localities: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -215,9 +222,11 @@ class DedupConfig:
 
     @classmethod
     def from_mapping(
-        cls, data: Mapping[str, Any], localities: Iterable[tuple[str, str]] = ()
+        cls, data: Mapping[str, Any], localities: Iterable[tuple[str, str]] = (),
+        villages: Iterable[tuple[str, str]] = (),
     ) -> DedupConfig:
-        """Builds a config from the parsed YAML; `localities` are (code, name) pairs."""
+        """Builds a config from the parsed YAML; `localities` are (code, name) pairs and
+        `villages` (locality code, village name) pairs."""
         mh = data.get("minhash", {})
         sim = data.get("similarity", {})
         lead = data.get("lead_in", {})
@@ -226,7 +235,7 @@ class DedupConfig:
         if num_perm % bands:
             raise ValueError("minhash.num_perm must be a multiple of minhash.bands")
         return cls(
-            vocabulary=_vocabulary(data, localities),
+            vocabulary=_vocabulary(data, localities, villages),
             num_perm=num_perm,
             bands=bands,
             neighbours=int(mh.get("neighbours", 12)),
@@ -249,7 +258,8 @@ class DedupConfig:
         j = jurisdiction or default_jurisdiction()
         localities = [(loc.code, name) for loc in j.localities.values()
                       for name in (loc.name, *loc.aliases)]
-        return cls.from_mapping(j.load_yaml("dedup.yaml"), localities)
+        villages = [(loc.code, v) for loc in j.localities.values() for v in loc.villages]
+        return cls.from_mapping(j.load_yaml("dedup.yaml"), localities, villages)
 
 
 @lru_cache(maxsize=4)
@@ -261,7 +271,10 @@ def _folded_set(entries: Iterable[str]) -> frozenset[str]:
     return frozenset(fold_tokens(e) for e in entries)
 
 
-def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) -> Vocabulary:
+def _vocabulary(
+    data: Mapping[str, Any], localities: Iterable[tuple[str, str]],
+    villages: Iterable[tuple[str, str]] = (),
+) -> Vocabulary:
     lead = data.get("lead_in", {})
     markers = data.get("markers", {})
     spec = data.get("specifics", {})
@@ -392,4 +405,6 @@ def _vocabulary(data: Mapping[str, Any], localities: Iterable[tuple[str, str]]) 
         money_units={fold_tokens(k): int(v) for k, v in (spec.get("money_units") or {}).items()},
         strong_kinds=frozenset(spec.get("strong_kinds", [])),
         case_kinds=frozenset(spec.get("case_kinds", [])),
+        placed_kinds=frozenset(spec.get("placed_kinds", [])),
+        village_localities={fold_tokens(name): code for code, name in villages},
     )

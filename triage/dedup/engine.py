@@ -128,6 +128,7 @@ class Engine:
         # similarity whose members each have a closer match (the verifier's context evidence).
         self.best = np.zeros(0, dtype=np.float32)
         self.has_names = np.zeros(0, dtype=bool)
+        self.placed = np.zeros(0, dtype=bool)
         self.keep_buckets = keep_buckets
         self.buckets: list[dict[int, list[int]]] = (
             [{} for _ in range(self.config.bands)] if keep_buckets else []
@@ -273,6 +274,7 @@ class Engine:
         self.best = np.concatenate([self.best, np.zeros(n, dtype=np.float32)])
         self.has_names = np.concatenate([self.has_names,
                                          np.array([bool(a.names) for a in new], dtype=bool)])
+        self.placed = np.concatenate([self.placed, np.array([a.placed for a in new], dtype=bool)])
 
     def _features(self, first: int) -> None:
         """Masks, signatures, bucket keys and similarity vectors of the new docs (first..)."""
@@ -420,7 +422,11 @@ class Engine:
                 # other might say (checked on the groups when they are joined).
                 named = _LEVELS["named"]
                 nl, nr = self.level[left] == named, self.level[right] == named
-                ok &= (nl == nr) | (nl & self.has_names[left]) | (nr & self.has_names[right])
+                # So do a case named only by its place and a text that names a ward or commune.
+                loc = self.kind_index["locality"]
+                ll, lr = self.kmask[left, loc] != 0, self.kmask[right, loc] != 0
+                ok &= ((nl == nr) | (nl & (self.has_names[left] | (self.placed[left] & lr)))
+                       | (nr & (self.has_names[right] | (self.placed[right] & ll))))
             left, right = left[ok], right[ok]
             p = self.verifier.probability(self, self.sem, left, right).astype(np.float32)
             return left, right, p, p >= self.verifier.threshold

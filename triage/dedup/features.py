@@ -103,6 +103,8 @@ class Analysis:
     # of that case.
     words: str = field(default="", compare=False)
     names: frozenset[str] = field(default_factory=frozenset, compare=False)
+    # A named case whose specifics only place it in a ward or commune (`placed_kinds`).
+    placed: bool = field(default=False, compare=False)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -113,11 +115,12 @@ def _fold_token(token: str) -> str:
 class _Span:
     """A run of tokens with their original and folded forms, and the folded token string."""
 
-    __slots__ = ("consumed", "low", "n", "orig", "starts", "text", "unnamed")
+    __slots__ = ("consumed", "low", "marked", "n", "orig", "starts", "text", "unnamed")
 
-    def __init__(self, orig: list[str], low: list[str]) -> None:
+    def __init__(self, orig: list[str], low: list[str], marked: bool = False) -> None:
         self.orig = orig
         self.low = low
+        self.marked = marked  # the whole text carries diacritics (see `_is_marked`)
         self.n = len(low)
         self.text = " ".join(low)
         starts: list[int] = []
@@ -153,6 +156,13 @@ def _is_cased(orig: list[str]) -> bool:
             return True
         prev = t
     return False
+
+
+def _is_marked(orig: list[str]) -> bool:
+    """True when the text was typed with diacritics: a third of its words or more carry them
+    (most Vietnamese syllables do; a text typed without them has none)."""
+    words = [t for t in orig if t.isalpha()]
+    return bool(words) and sum(not t.isascii() for t in words) * 3 >= len(words)
 
 
 def _is_number(token: str) -> bool:
@@ -460,8 +470,8 @@ def _persons(span: _Span, vocab: Vocabulary, cased: bool) -> set[str]:
             j = span.after(m.end() + 1)
             if k in span.consumed or j >= n or j in span.consumed:
                 continue
-            if not titles.accepts(span.orig[k:j], m.group(0)):
-                continue  # "ống" is not "ông"
+            if not titles.accepts(span.orig[k:j], m.group(0), span.marked):
+                continue  # "ống" is not "ông"; in a marked text "ba" is not "bà"
             if cased:
                 end = _name_run(span, j, 4, True, vocab)
             elif _is_surname(span, j, vocab):
@@ -517,7 +527,7 @@ def _extract(span: _Span, vocab: Vocabulary, cased: bool) -> dict[str, set[objec
 
 def _only_lead_words(span: _Span, end: int, vocab: Vocabulary, cased: bool) -> bool:
     """True when tokens [0, end) are only who speaks: names, places, lead-in words."""
-    head = _Span(span.orig[:end], span.low[:end])
+    head = _Span(span.orig[:end], span.low[:end], span.marked)
     _extract(head, vocab, cased)
     return all(
         k in head.consumed or not head.low[k].isalpha() or head.low[k] in vocab.lead_words
@@ -584,15 +594,18 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
         orig = [t for t, f in pairs if f]
         low = [f for _, f in pairs if f]
     cased = _is_cased(orig)
-    whole = _Span(orig, low)
+    # As typed: the expansion of abbreviations adds words with diacritics to any text.
+    marked = _is_marked(TOKEN_RE.findall(item.text))
+    whole = _Span(orig, low, marked)
     lead_end = _lead_in_end(whole, config, cased)
     if lead_end >= whole.n:
         lead_end = 0
-    body = _Span(orig[lead_end:], low[lead_end:]) if lead_end else whole
+    body = _Span(orig[lead_end:], low[lead_end:], marked) if lead_end else whole
     found = _extract(body, vocab, cased)
 
     lead_text = " ".join(low[:lead_end])
-    lead = _extract(_Span(orig[:lead_end], low[:lead_end]), vocab, cased) if lead_end else {}
+    lead = (_extract(_Span(orig[:lead_end], low[:lead_end], marked), vocab, cased)
+            if lead_end else {})
     personal = bool(vocab.personal_markers and vocab.personal_markers.search(body.text))
     speaker = bool(vocab.personal_subjects and vocab.personal_subjects.match(lead_text)) or (
         vocab.named_speaker_is_subject and "person" in lead
@@ -610,8 +623,14 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
             if personal or kind in place_kinds:
                 found.setdefault(kind, set()).update(values)
 
+    for village in found.get("village", ()):  # "thôn Mông Phụ" lies in Đường Lâm
+        code = vocab.village_localities.get(str(village))
+        if code:
+            found.setdefault("locality", set()).add(code)
+
     place_kinds_all = {p.kind for p in vocab.places}
     strong = any(kind in vocab.strong_kinds for kind in found)
+    placed = strong and "locality" in found and set(found) - {"locality"} <= vocab.placed_kinds
     spec = Specifics(
         persons=frozenset(str(v) for v in found.get("person", ())),
         parcels=frozenset(v for v in found.get("parcel", ()) if isinstance(v, tuple)),
@@ -647,6 +666,7 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
         kinds=kinds,
         words=f" {whole.text} ",
         names=names,
+        placed=placed,
     )
 
 

@@ -57,6 +57,7 @@ class GroupState:
     key: str | None = None  # stored group key (DuplicateIndex): two keyed groups never merge
     names: set[str] = field(default_factory=set)  # of the named cases among the members
     words: list[str] = field(default_factory=list)  # each member's folded, space-padded text
+    placed: bool = True  # every named member only names a place in a ward or commune
 
     @classmethod
     def of(cls, analysis: Analysis) -> GroupState:
@@ -66,12 +67,18 @@ class GroupState:
             facets={name: {values} for name, values in analysis.facets},
             names=set(analysis.names),
             words=[analysis.words],
+            placed=analysis.level != "named" or analysis.placed,
         )
 
     def says_a_name_of(self, named: GroupState) -> bool:
         """Whether some member's text says a name of the named case (then it is that case,
         whether or not its own specifics were recognised)."""
         return any(f" {name} " in words for name in named.names for words in self.words)
+
+    def placed_like(self, unnamed: GroupState) -> bool:
+        """Whether this named group only names places inside a ward or commune that the
+        unnamed group also names (whether they are the same one is `kinds_conflict`'s check)."""
+        return self.placed and "locality" in self.kinds and "locality" in unnamed.kinds
 
     @property
     def plain(self) -> bool:
@@ -99,7 +106,7 @@ class GroupState:
         if learned:
             if case and (self.level == "named") != (other.level == "named"):
                 named, unnamed = (self, other) if self.level == "named" else (other, self)
-                if not unnamed.says_a_name_of(named):
+                if not (unnamed.says_a_name_of(named) or named.placed_like(unnamed)):
                     return "case_level"
         elif self.level != other.level:
             return "case_level"
@@ -153,6 +160,7 @@ class GroupState:
             self.level = "named"  # a group that holds a named case is about that case
         self.names.update(other.names)
         self.words.extend(other.words)
+        self.placed = self.placed and other.placed
 
 
 def pair_conflict(

@@ -23,7 +23,8 @@ The rules stay above it: a pair whose specifics conflict (two households, parcel
 dates), whose facets disagree (what is asked, about which procedure, fee or kind of land; a
 facet's `soft` values, such as asking for speed or for guidance, count only as evidence), or a
 named case against an unnamed one (unless the unnamed one says the case's name, which its own
-specifics missed: "duong chua thong" typed without capitals) never reaches the verifier.
+specifics missed: "duong chua thong" typed without capitals, or the case is named only by a
+village or residential group of the ward or commune the other names) never reaches the verifier.
 Leave-one-writer-out
 cross-validation kept the facets as vetoes (`facet_veto`): as evidence they did no better. Groups
 grow by average linkage (`link_threshold`, see `Engine.linked`).
@@ -69,7 +70,7 @@ FEATURES = (
     "category_agreement", "same_department", "general_personal", "personal_personal",
     "named_named", "length_ratio", "log_min_length", "facets_disjoint", "facets_shared",
     "strict_facets_differ", "kinds_shared", "context_min", "context_max", "mutual_best",
-    "associated_terms",
+    "associated_terms", "named_unnamed",
 )
 _GENERAL, _PERSONAL, _NAMED = 0, 1, 2
 _CHUNK = 200_000
@@ -365,6 +366,7 @@ class PairVerifier:
             shortest / np.maximum(longest, 1), np.log1p(shortest), disjoint, facets_shared,
             strict, kinds, context_min, context_max, context_min >= 0.999,
             self.associated(vec, left, right) if associated is None else associated,
+            (lo != _NAMED) & (hi == _NAMED),
         ]).astype(np.float64)
 
     def decision(self, engine: Engine, vec: DocVectors, left: np.ndarray,
