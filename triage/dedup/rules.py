@@ -76,9 +76,10 @@ class GroupState:
         return any(f" {name} " in words for name in named.names for words in self.words)
 
     def placed_like(self, unnamed: GroupState) -> bool:
-        """Whether this named group only names places inside a ward or commune that the
-        unnamed group also names (whether they are the same one is `kinds_conflict`'s check)."""
-        return self.placed and "locality" in self.kinds and "locality" in unnamed.kinds
+        """Whether this named group only names places inside a ward or commune (a placed case
+        always names its ward or commune) and the unnamed group names one too (whether they are
+        the same one is `kinds_conflict`'s check)."""
+        return self.placed and "locality" in unnamed.kinds
 
     @property
     def plain(self) -> bool:

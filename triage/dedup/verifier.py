@@ -38,7 +38,7 @@ training text. Opinions given twice (the diacritic-free copies of training) coun
 share an id and the same folded words.
 
 Leave-one-writer-out, the verifier raises pair F1 from the lexical rules' 0.07-0.25 to about
-0.73 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
+0.75 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
 the labels count some true pairs (same request, not grouped by the writer) as false merges.
 """
 
