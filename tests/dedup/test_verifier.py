@@ -230,6 +230,31 @@ def test_the_verifier_sees_each_pair_against_its_members_best_matches(
     assert np.all(column["context_min"] <= column["context_max"])
 
 
+# One request by two citizens who share almost no words: the TF-IDF cosine of the pair lies
+# under 0.1, where candidate search used to stop looking.
+FEW_SHARED_WORDS = (
+    "Mất sổ đỏ thì làm lại mất bao lâu, thủ tục rườm rà quá, đề nghị giảm bớt giấy tờ",
+    "nha chay mat so do, di xin cap lai thi bat niem yet roi cho ca thang troi, nguoi gia di lai "
+    "vat va",
+)
+
+
+def test_candidate_search_proposes_paraphrases_that_share_few_words(
+    verifier: PairVerifier, normaliser: Normaliser
+) -> None:
+    from triage.dedup.engine import Engine
+
+    a, b = make(normaliser, FEW_SHARED_WORDS)
+    engine = Engine(verifier=verifier)
+    engine.add_docs([a, b])
+    assert engine.sem is not None
+    cosine = float(engine.sem.tfidf[0].multiply(engine.sem.tfidf[1]).sum())
+    assert verifier.min_cosine <= cosine < 0.1
+    left, right = verifier.candidates(engine.sem)
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 1)]
+    assert partition(group_duplicates([a, b], verifier=verifier)) == [{"o1", "o2"}]
+
+
 def test_exact_copies_in_any_spelling_are_one_group(
     verifier: PairVerifier, normaliser: Normaliser
 ) -> None:
