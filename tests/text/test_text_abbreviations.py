@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from triage.text import Abbreviations, expand_abbreviations
+from triage.jurisdiction import load_jurisdiction
+from triage.text import Abbreviations, expand_abbreviations, strip_diacritics
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +148,18 @@ def test_loads_from_a_path_and_from_data(tmp_path: Path) -> None:
 def test_bad_data_is_refused(data: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Abbreviations.from_data(data)
+
+
+def test_p_and_x_expand_before_every_ward_and_commune_of_the_jurisdiction(
+    abbreviations: Abbreviations,
+) -> None:
+    """The guards of "P." and "X." list the wards and communes of `localities.yaml` again:
+    they must name each of them, with and without diacritics."""
+    for loc in load_jurisdiction("son_tay_2023").localities.values():
+        form, word = ("P", "phường") if loc.kind == "phuong" else ("X", "xã")
+        for name in (loc.name, strip_diacritics(loc.name)):
+            assert expand_abbreviations(f"hộ ở {form}. {name}", abbreviations) == \
+                f"hộ ở {word} {name}"
 
 
 def test_every_entry_of_the_jurisdiction_expands_somewhere(abbreviations: Abbreviations) -> None:

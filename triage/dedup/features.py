@@ -594,8 +594,10 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
         orig = [t for t, f in pairs if f]
         low = [f for _, f in pairs if f]
     cased = _is_cased(orig)
-    # As typed: the expansion of abbreviations adds words with diacritics to any text.
-    marked = _is_marked(TOKEN_RE.findall(item.text))
+    # As typed: the expansion of abbreviations adds words with diacritics to any text. Most
+    # texts have nothing to expand, and their tokens are already at hand.
+    typed = orig if item.expanded in ("", item.text) else TOKEN_RE.findall(item.text)
+    marked = _is_marked(typed)
     whole = _Span(orig, low, marked)
     lead_end = _lead_in_end(whole, config, cased)
     if lead_end >= whole.n:
