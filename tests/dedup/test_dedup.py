@@ -571,6 +571,74 @@ def test_a_case_named_only_by_its_village_may_meet_a_text_about_its_commune() ->
     assert pair_conflict(person, commune, {}, learned=True) == "case_level"
 
 
+def test_a_general_group_does_not_reach_a_named_case_through_one_member() -> None:
+    """A text may meet a named case because it says the case's name, or because the case only
+    names a place inside a ward and the text names that ward; it may also meet general requests
+    on the same topic. It must not carry them with it: every member of an unnamed group has to
+    speak of the case (domain.md: a specific case is a duplicate only of opinions about that
+    same case)."""
+    from triage.dedup.features import analyse
+    from triage.dedup.rules import GroupState
+
+    config = default_config()
+
+    def state(*texts: str) -> GroupState:
+        group = GroupState.of(analyse(item(texts[0]), config))
+        for text in texts[1:]:
+            group.absorb(GroupState.of(analyse(item(text), config)))
+        return group
+
+    placed = state("Nhà tôi ở tổ 9 phường Xuân Khanh, trả xong nợ ngân hàng từ đầu năm mà sổ "
+                   "vẫn còn dòng thế chấp, bao giờ mới xoá?")
+    in_the_ward = "Ở phường Xuân Khanh, xoá thế chấp sau khi trả nợ ngân hàng còn chậm, đề nghị " \
+                  "rút ngắn thời gian."
+    anywhere = "Xin hỏi vì sao xóa thế chấp sổ đỏ lại lâu như vậy? Đề nghị làm xong trong ngày."
+    assert placed.level == "named" and placed.placed
+    assert state(in_the_ward).conflict(placed, {}, learned=True) is None
+    assert state(anywhere).conflict(placed, {}, learned=True) == "case_level"
+    assert state(in_the_ward, anywhere).conflict(placed, {}, learned=True) == "case_level"
+    assert placed.conflict(state(anywhere, in_the_ward), {}, learned=True) == "case_level"
+
+    street = state("Các hộ dọc đường Chùa Thông chưa được cấp sổ đỏ vì vướng quy hoạch mở "
+                   "đường, đề nghị công bố rõ mốc giới.")
+    says_it = "mấy nhà dọc duong chua thong chưa làm được sổ vì quy hoạch, đề nghị công bố mốc giới"
+    says_not = "nhiều nhà chưa làm được sổ vì vướng quy hoạch mở đường, đề nghị công bố mốc giới"
+    assert street.level == "named" and not street.placed
+    assert state(says_it).conflict(street, {}, learned=True) is None
+    assert state(says_it, says_it.replace("mấy nhà", "các hộ")).conflict(
+        street, {}, learned=True) is None
+    assert state(says_it, says_not).conflict(street, {}, learned=True) == "case_level"
+
+
+def test_a_text_with_diacritics_says_a_name_only_as_typed() -> None:
+    """Folded, "tuần" (week) is "tuan" and "lần" (time) is "lan": a text typed with diacritics
+    speaks of anh Tuấn only if it says "Tuấn". A text typed without them can only be read
+    folded."""
+    from triage.dedup.features import analyse
+    from triage.dedup.rules import pair_conflict
+
+    config = default_config()
+
+    def analysed(text: str) -> Any:
+        return analyse(item(text), config)
+
+    case = analysed("Hồ sơ xoá thế chấp của anh Tuấn ở phường Xuân Khanh nộp từ tháng 1 vẫn "
+                    "chưa xong, đề nghị kiểm tra.")
+    week = analysed("Trả hết nợ ngân hàng mấy tháng rồi mà chưa giải chấp xong, văn phòng hẹn "
+                    "hết tuần này sang tuần khác.")
+    named_again = analysed("Giải chấp cho anh tuấn mãi chưa xong, hẹn hết tuần này sang tuần "
+                           "khác.")
+    unmarked = analysed("tra het no ngan hang may thang roi ma chua giai chap xong, hen het "
+                        "tuan nay sang tuan khac")
+    assert case.level == "named" and "tuan" in case.names and "tuấn" in case.name_forms
+    assert week.level != "named" and named_again.level != "named"
+    assert pair_conflict(case, week, {}, learned=True) == "case_level"
+    assert pair_conflict(case, named_again, {}, learned=True) is None
+    typed_plain = analysed("Giải chấp cho anh tuan mãi chưa xong, văn phòng cứ hẹn lần sau.")
+    assert pair_conflict(case, typed_plain, {}, learned=True) is None
+    assert pair_conflict(case, unmarked, {}, learned=True) is None  # folded, it may be him
+
+
 def test_soft_values_must_be_values_of_a_disjoint_facet() -> None:
     jurisdiction = default_jurisdiction()
     data = jurisdiction.load_yaml("dedup.yaml")

@@ -103,6 +103,13 @@ class Analysis:
     # of that case.
     words: str = field(default="", compare=False)
     names: frozenset[str] = field(default_factory=frozenset, compare=False)
+    # Where the text was typed with diacritics: its lower-cased tokens as typed, space-padded,
+    # and the names as written ("tuấn", not "tuan", which is also "tuần"): a text with
+    # diacritics says a name only in its accented form. Names of a text typed without them
+    # have no accented form (`plain_names`).
+    spoken: str = field(default="", compare=False)
+    name_forms: frozenset[str] = field(default_factory=frozenset, compare=False)
+    plain_names: frozenset[str] = field(default_factory=frozenset, compare=False)
     # A named case whose specifics only place it in a ward or commune (`placed_kinds`).
     placed: bool = field(default=False, compare=False)
 
@@ -659,6 +666,7 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
         str(v) for kind, values in found.items() if kind in vocab.strong_kinds
         for v in values if isinstance(v, str) and len(v) >= 3 and not v.isdigit()
     )
+    forms = _accented_names(whole, names) if marked else {}
     return Analysis(
         specifics=spec,
         facets=_facets(body.text, vocab),
@@ -669,7 +677,23 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
         words=f" {whole.text} ",
         names=names,
         placed=placed,
+        spoken=f" {' '.join(t.lower() for t in orig)} " if marked else "",
+        name_forms=frozenset(forms.values()),
+        plain_names=frozenset(n for n in names if n not in forms),
     )
+
+
+def _accented_names(span: _Span, names: frozenset[str]) -> dict[str, str]:
+    """Each folded name's form as typed, lower-cased, where the text says it."""
+    out: dict[str, str] = {}
+    for name in names:
+        tokens = name.split()
+        k = len(tokens)
+        for i in range(span.n - k + 1):
+            if span.low[i : i + k] == tokens:
+                out[name] = " ".join(t.lower() for t in span.orig[i : i + k])
+                break
+    return out
 
 
 def specifics(item: DedupItem, config: DedupConfig | None = None) -> Specifics:

@@ -56,7 +56,11 @@ class GroupState:
     facets: dict[str, set[frozenset[str]]] = field(default_factory=dict)
     key: str | None = None  # stored group key (DuplicateIndex): two keyed groups never merge
     names: set[str] = field(default_factory=set)  # of the named cases among the members
+    name_forms: set[str] = field(default_factory=set)  # the names as typed with diacritics
+    plain_names: set[str] = field(default_factory=set)  # names typed without them
     words: list[str] = field(default_factory=list)  # each member's folded, space-padded text
+    spoken: list[str] = field(default_factory=list)  # each member's text as typed ("" unmarked)
+    located: list[bool] = field(default_factory=list)  # whether each member names a ward/commune
     placed: bool = True  # every named member only names a place in a ward or commune
 
     @classmethod
@@ -66,20 +70,38 @@ class GroupState:
             kinds={k: {v} for k, v in analysis.kinds.items()},
             facets={name: {values} for name, values in analysis.facets},
             names=set(analysis.names),
+            name_forms=set(analysis.name_forms),
+            plain_names=set(analysis.plain_names),
             words=[analysis.words],
+            spoken=[analysis.spoken],
+            located=["locality" in analysis.kinds],
             placed=analysis.level != "named" or analysis.placed,
         )
 
-    def says_a_name_of(self, named: GroupState) -> bool:
-        """Whether some member's text says a name of the named case (then it is that case,
-        whether or not its own specifics were recognised)."""
-        return any(f" {name} " in words for name in named.names for words in self.words)
+    def speaks_of(self, named: GroupState) -> bool:
+        """Whether every member of this unnamed group speaks of the named case: its text says a
+        name of the case (whether or not its own specifics were recognised), or the case only
+        names places inside a ward or commune and the member names one too (whether the same
+        one is `kinds_conflict`'s check). Every member, not some: a general request must not
+        reach a named case through one member that names it ("xoá thế chấp chậm" joined with
+        "hồ sơ xoá thế chấp của anh Tuấn tổ 9" would otherwise take in anh Tuấn's own case).
+        A member typed with diacritics says a name as it was typed with them: "hẹn hết tuần
+        này" does not name anh Tuấn, nor "lần 1" bà Lan."""
+        return all(
+            (named.placed and located) or named.said_in(words, spoken)
+            for words, spoken, located in zip(self.words, self.spoken, self.located, strict=True)
+        )
 
-    def placed_like(self, unnamed: GroupState) -> bool:
-        """Whether this named group only names places inside a ward or commune (a placed case
-        always names its ward or commune) and the unnamed group names one too (whether they are
-        the same one is `kinds_conflict`'s check)."""
-        return self.placed and "locality" in unnamed.kinds
+    def said_in(self, words: str, spoken: str) -> bool:
+        """Whether a text (folded words, and as typed when it has diacritics) says one of this
+        group's names."""
+        if not spoken:
+            return any(f" {name} " in words for name in self.names)
+        # With diacritics: the name as the case wrote it, or typed without them ("dọc duong chua
+        # thong"); a name whose own text had none may be any word that folds to it.
+        return (any(f" {form} " in spoken for form in self.name_forms)
+                or any(f" {name} " in spoken for name in self.names)
+                or any(f" {name} " in words for name in self.plain_names))
 
     @property
     def plain(self) -> bool:
@@ -107,7 +129,7 @@ class GroupState:
         if learned:
             if case and (self.level == "named") != (other.level == "named"):
                 named, unnamed = (self, other) if self.level == "named" else (other, self)
-                if not (unnamed.says_a_name_of(named) or named.placed_like(unnamed)):
+                if not unnamed.speaks_of(named):
                     return "case_level"
         elif self.level != other.level:
             return "case_level"
@@ -160,7 +182,11 @@ class GroupState:
         if other.level == "named":
             self.level = "named"  # a group that holds a named case is about that case
         self.names.update(other.names)
+        self.name_forms.update(other.name_forms)
+        self.plain_names.update(other.plain_names)
         self.words.extend(other.words)
+        self.spoken.extend(other.spoken)
+        self.located.extend(other.located)
         self.placed = self.placed and other.placed
 
 

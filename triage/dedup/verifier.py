@@ -24,7 +24,8 @@ dates), whose facets disagree (what is asked, about which procedure, fee or kind
 facet's `soft` values, such as asking for speed or for guidance, count only as evidence), or a
 named case against an unnamed one (unless the unnamed one says the case's name, which its own
 specifics missed: "duong chua thong" typed without capitals, or the case is named only by a
-village or residential group of the ward or commune the other names) never reaches the verifier.
+village or residential group of the ward or commune the other names) never reaches the verifier;
+between groups, every member of the unnamed one must speak of the case (`GroupState.speaks_of`).
 Leave-one-writer-out
 cross-validation kept the facets as vetoes (`facet_veto`): as evidence they did no better. Groups
 grow by average linkage (`link_threshold`, see `Engine.linked`).
