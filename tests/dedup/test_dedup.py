@@ -46,6 +46,13 @@ def item(text: str, item_id: str = "x") -> DedupItem:
     return make_items([text], prefix=item_id)[0]
 
 
+def analysed(text: str) -> Any:
+    """What duplicate detection reads of one opinion (`triage.dedup.features.Analysis`)."""
+    from triage.dedup.features import analyse
+
+    return analyse(item(text), default_config())
+
+
 def partition(groups: Sequence[DuplicateGroup]) -> list[set[str]]:
     return [set(g.members) for g in groups]
 
@@ -361,14 +368,7 @@ def test_quantities_are_not_dossier_or_plot_numbers() -> None:
 
 
 def test_a_year_separates_cases_not_general_requests() -> None:
-    from triage.dedup import default_config
-    from triage.dedup.features import analyse
     from triage.dedup.rules import pair_conflict
-
-    config = default_config()
-
-    def analysed(text: str) -> Any:
-        return analyse(item(text), config)
 
     older = analysed("Đề nghị cấp sổ đỏ cho các hộ sử dụng đất ổn định từ trước năm 1980")
     newer = analysed("Đề nghị cấp sổ đỏ cho các hộ sử dụng đất ổn định từ trước năm 1993")
@@ -516,15 +516,10 @@ def test_soft_facet_values_leave_the_pair_to_the_verifier() -> None:
     two summaries of one request: the learned verifier weighs them. Reducing a fee and deferring
     it stay two requests, and grouping without a verifier keeps every facet as a veto."""
     from triage.dedup.engine import Engine
-    from triage.dedup.features import analyse
     from triage.dedup.rules import pair_conflict
 
-    config = default_config()
-    engine = Engine(config)
+    engine = Engine(default_config())
     assert "tien_do" in engine.soft["request"] and "giam_mien" not in engine.soft["request"]
-
-    def analysed(text: str) -> Any:
-        return analyse(item(text), config)
 
     speed = analysed("Đề nghị đẩy nhanh cấp GCN lần đầu cho các hộ sử dụng đất ổn định")
     guide = analysed("Đề nghị hướng dẫn cấp GCN lần đầu cho các hộ sử dụng đất ổn định")
@@ -545,13 +540,7 @@ def test_a_case_named_only_by_its_village_may_meet_a_text_about_its_commune() ->
     the learned verifier weighs it against a text that names the same commune and no case of
     its own. A village lies in its commune (localities.yaml); another commune, a named person
     and grouping without a verifier still keep the two apart."""
-    from triage.dedup.features import analyse
     from triage.dedup.rules import pair_conflict
-
-    config = default_config()
-
-    def analysed(text: str) -> Any:
-        return analyse(item(text), config)
 
     village = analysed("Nhà cổ ở thôn Mông Phụ chưa được cấp sổ đỏ vì vướng khu di tích, "
                        "đề nghị Thành phố có cơ chế riêng")
@@ -577,15 +566,12 @@ def test_a_general_group_does_not_reach_a_named_case_through_one_member() -> Non
     on the same topic. It must not carry them with it: every member of an unnamed group has to
     speak of the case (domain.md: a specific case is a duplicate only of opinions about that
     same case)."""
-    from triage.dedup.features import analyse
     from triage.dedup.rules import GroupState
 
-    config = default_config()
-
     def state(*texts: str) -> GroupState:
-        group = GroupState.of(analyse(item(texts[0]), config))
+        group = GroupState.of(analysed(texts[0]))
         for text in texts[1:]:
-            group.absorb(GroupState.of(analyse(item(text), config)))
+            group.absorb(GroupState.of(analysed(text)))
         return group
 
     placed = state("Nhà tôi ở tổ 9 phường Xuân Khanh, trả xong nợ ngân hàng từ đầu năm mà sổ "
@@ -614,13 +600,7 @@ def test_a_text_with_diacritics_says_a_name_only_as_typed() -> None:
     """Folded, "tuần" (week) is "tuan" and "lần" (time) is "lan": a text typed with diacritics
     speaks of anh Tuấn only if it says "Tuấn". A text typed without them can only be read
     folded."""
-    from triage.dedup.features import analyse
     from triage.dedup.rules import pair_conflict
-
-    config = default_config()
-
-    def analysed(text: str) -> Any:
-        return analyse(item(text), config)
 
     case = analysed("Hồ sơ xoá thế chấp của anh Tuấn ở phường Xuân Khanh nộp từ tháng 1 vẫn "
                     "chưa xong, đề nghị kiểm tra.")
