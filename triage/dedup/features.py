@@ -684,15 +684,15 @@ def analyse(item: DedupItem, config: DedupConfig) -> Analysis:
 
 
 def _accented_names(span: _Span, names: frozenset[str]) -> dict[str, str]:
-    """Each folded name's form as typed, lower-cased, where the text says it."""
+    """Each folded name's form as typed, lower-cased, where the text says it (found as
+    `GroupState.said_in` finds names: a run of whole folded tokens)."""
+    padded = f" {span.text} "
     out: dict[str, str] = {}
     for name in names:
-        tokens = name.split()
-        k = len(tokens)
-        for i in range(span.n - k + 1):
-            if span.low[i : i + k] == tokens:
-                out[name] = " ".join(t.lower() for t in span.orig[i : i + k])
-                break
+        pos = padded.find(f" {name} ")
+        if pos >= 0:  # the name starts at `pos` of the unpadded token string
+            first = span.at(pos)
+            out[name] = " ".join(t.lower() for t in span.orig[first : first + name.count(" ") + 1])
     return out
 
 
