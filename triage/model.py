@@ -48,8 +48,8 @@ class Hyperparameters:
     # it (`python -m triage.dedup.crossval`): the best F1 with a precision of at least 0.65.
     duplicate_C: float = 0.1
     duplicate_case_veto: bool = True
-    duplicate_threshold: float = 0.5
-    duplicate_link_threshold: float = 0.35
+    duplicate_threshold: float = 0.4
+    duplicate_link_threshold: float = 0.4
 
 
 class TriageModel:

@@ -255,6 +255,41 @@ def test_candidate_search_proposes_paraphrases_that_share_few_words(
     assert partition(group_duplicates([a, b], verifier=verifier)) == [{"o1", "o2"}]
 
 
+def test_opinions_that_resemble_one_paraphrase_group_of_the_corpus_weigh_together(
+    verifier: PairVerifier, normaliser: Normaliser
+) -> None:
+    from triage.dedup.engine import Engine
+    from triage.dedup.verifier import FEATURES
+
+    power = "Mất điện liên tục vào buổi tối, đề nghị điện lực nâng cấp trạm biến áp"
+    engine = Engine(verifier=verifier)
+    engine.add_docs(make(normaliser, [*FEW_SHARED_WORDS, power]))
+    assert engine.sem is not None
+    groups = engine.sem.groups.toarray()
+    assert groups.shape[1] == int(verifier.memory_group_.max()) + 1
+    # Both re-issue stories resemble opinions of some paraphrase group in the corpus.
+    assert (groups[0] * groups[1]).sum() > 0
+    verifier.observe(engine, engine.sem, np.array([0, 0]), np.array([1, 2]))
+    dense = verifier.pair_features(engine, engine.sem, np.array([0, 0]), np.array([1, 2]))
+    column = {name: dense[:, k] for k, name in enumerate(FEATURES)}
+    assert column["corpus_group"][0] == pytest.approx((groups[0] * groups[1]).sum(), rel=1e-5)
+    assert column["corpus_group"][0] > column["corpus_group"][1]
+    assert 0.0 < column["corpus_group_cosine"][0] <= 1.0 + 1e-6
+
+
+def test_a_training_opinion_does_not_vouch_for_its_own_group(verifier: PairVerifier) -> None:
+    memory = verifier.memory_tfidf_[:50]
+    own = verifier.memory_group_[:50]
+    seen = verifier.corpus_groups(memory).toarray()
+    hidden = verifier.corpus_groups(memory, verifier.memory_source_[:50]).toarray()
+    rows = np.arange(50)
+    # Remembered with its group, an opinion is its own nearest neighbour (cosine 1) ...
+    assert np.all(seen[rows, own] >= 1.0 - 1e-4)
+    # ... but in training, where its own writer's groups are hidden, its group counts nothing.
+    assert np.all(hidden[rows, own] == 0.0)
+    assert np.all(hidden.sum(axis=1) > 0)
+
+
 def test_exact_copies_in_any_spelling_are_one_group(
     verifier: PairVerifier, normaliser: Normaliser
 ) -> None:

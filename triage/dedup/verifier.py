@@ -17,7 +17,9 @@ regression over evidence about a pair:
   closer match elsewhere;
 - associated words: what one side says and the other does not, weighed by how often such words
   stood across the two sides of a paraphrase pair in the corpus ("trễ hẹn" / "lâu quá",
-  "thất lạc" / "mất sổ"; `learn_associations`, cross-fitted by group in training).
+  "thất lạc" / "mất sổ"; `learn_associations`, cross-fitted by group in training);
+- the corpus's groups: which paraphrase groups of the training corpus the two opinions resemble
+  (`corpus_groups`; each writer's own groups hidden in training).
 
 The rules stay above it: a pair whose specifics conflict (two households, parcels, villages,
 dates), whose facets disagree (what is asked, about which procedure, fee or kind of land; a
@@ -39,7 +41,7 @@ training text. Opinions given twice (the diacritic-free copies of training) coun
 share an id and the same folded words.
 
 Leave-one-writer-out, the verifier raises pair F1 from the lexical rules' 0.07-0.25 to about
-0.77 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
+0.80 (docs/evaluation.md): most paraphrases that share little vocabulary are still missed, and
 the labels count some true pairs (same request, not grouped by the writer) as false merges.
 """
 
@@ -71,10 +73,11 @@ FEATURES = (
     "category_agreement", "same_department", "general_personal", "personal_personal",
     "named_named", "length_ratio", "log_min_length", "facets_disjoint", "facets_shared",
     "strict_facets_differ", "kinds_shared", "context_min", "context_max", "mutual_best",
-    "associated_terms", "named_unnamed",
+    "associated_terms", "named_unnamed", "corpus_group", "corpus_group_cosine",
 )
 _GENERAL, _PERSONAL, _NAMED = 0, 1, 2
 _CHUNK = 200_000
+_ROWS = 2_000  # opinions compared with the corpus at once (a dense block of similarities)
 
 
 def terms(content: Sequence[str]) -> list[str]:
@@ -150,6 +153,8 @@ class DocVectors:
     category: np.ndarray
     embedding: np.ndarray  # unit rows, float32, for candidate search
     words: sp.csr_matrix  # 1 for each known single word (the columns of `associations_`)
+    groups: sp.csr_matrix  # the corpus's paraphrase groups near the doc (`corpus_groups`)
+    group_norm: np.ndarray
 
     def extend(self, other: DocVectors) -> DocVectors:
         return DocVectors(
@@ -161,6 +166,8 @@ class DocVectors:
             category=np.vstack([self.category, other.category]),
             embedding=np.vstack([self.embedding, other.embedding]),
             words=sp.vstack([self.words, other.words], format="csr"),
+            groups=sp.vstack([self.groups, other.groups], format="csr"),
+            group_norm=np.concatenate([self.group_norm, other.group_norm]),
         )
 
 
@@ -232,6 +239,7 @@ class PairVerifier:
         leaf_size: int = 1024,
         neighbours: int = 20,
         min_cosine: float = 0.05,
+        corpus_neighbours: int = 10,
         seed: int = 20230815,
     ) -> None:
         self.C = C
@@ -249,6 +257,7 @@ class PairVerifier:
         self.leaf_size = leaf_size
         self.neighbours = neighbours
         self.min_cosine = min_cosine
+        self.corpus_neighbours = corpus_neighbours
         self.seed = seed
 
     # -- vectors of opinions ------------------------------------------------------------------
@@ -303,14 +312,46 @@ class PairVerifier:
         present = counts.copy()
         present.data[:] = 1.0
         return self._vectors(tfidf, present, self.department_.proba(tfidf),
-                             self.category_.proba(tfidf))
+                             self.category_.proba(tfidf), self.corpus_groups(tfidf))
+
+    def corpus_groups(self, tfidf: sp.csr_matrix,
+                      source: np.ndarray | None = None) -> sp.csr_matrix:
+        """Which paraphrase groups of the training corpus each opinion resembles: its
+        `corpus_neighbours` nearest grouped training opinions by TF-IDF cosine, each adding its
+        squared cosine to its group's column. Two citizens who share few words often each
+        resemble one member of a group some writer wrote ("mất sổ làm lại lâu" and "nhà cháy,
+        xin cấp lại phải chờ cả tháng"). `source` (training only) hides each opinion's own
+        source, so that a pair never vouches for itself."""
+        memory = self.memory_tfidf_
+        n, width = tfidf.shape[0], max(int(self.memory_group_.max(initial=-1)) + 1, 1)
+        k = min(self.corpus_neighbours, memory.shape[0])
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        for s in range(0, n if k else 0, _ROWS):
+            sims = (tfidf[s : s + _ROWS] @ memory.T).toarray()
+            if source is not None:
+                sims[source[s : s + _ROWS, None] == self.memory_source_[None, :]] = 0.0
+            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            near = np.take_along_axis(sims, top, axis=1)
+            keep = near > 0
+            rows.append(np.broadcast_to(np.arange(s, s + len(top))[:, None], top.shape)[keep])
+            cols.append(self.memory_group_[top][keep])
+            vals.append(near[keep] ** 2)
+        if not rows:
+            return sp.csr_matrix((n, width), dtype=np.float32)
+        out = sp.csr_matrix((np.concatenate(vals).astype(np.float32),
+                             (np.concatenate(rows), np.concatenate(cols))), shape=(n, width))
+        out.sum_duplicates()
+        return out
 
     def _vectors(self, tfidf: sp.csr_matrix, present: sp.csr_matrix, department: np.ndarray,
-                 category: np.ndarray) -> DocVectors:
+                 category: np.ndarray, groups: sp.csr_matrix) -> DocVectors:
         shared = present.multiply(self.shared_weight_[None, :]).tocsr().astype(np.float32)
         solo = np.asarray(present @ self.solo_weight_, dtype=np.float64).ravel()
         return DocVectors(tfidf, present, shared, solo, department, category,
-                          self._embed(tfidf), present[:, self.word_columns_].tocsr())
+                          self._embed(tfidf), present[:, self.word_columns_].tocsr(), groups,
+                          np.sqrt(row_sums(groups.multiply(groups).tocsr())))
 
     # -- pairs --------------------------------------------------------------------------------
 
@@ -366,6 +407,8 @@ class PairVerifier:
         ratio_l = np.divide(tfidf, bl, out=np.zeros_like(tfidf), where=bl > 0)
         ratio_r = np.divide(tfidf, br, out=np.zeros_like(tfidf), where=br > 0)
         context_min, context_max = np.minimum(ratio_l, ratio_r), np.maximum(ratio_l, ratio_r)
+        groups = _rowdot(vec.groups, vec.groups, left, right).astype(np.float64)
+        norms = vec.group_norm[left] * vec.group_norm[right]
         return np.column_stack([
             jaccard, chars, tfidf, department, category, same_department,
             (lo == _GENERAL) & (hi == _PERSONAL), (lo == _PERSONAL) & (hi == _PERSONAL),
@@ -374,6 +417,7 @@ class PairVerifier:
             strict, kinds, context_min, context_max, context_min >= 0.999,
             self.associated(vec, left, right) if associated is None else associated,
             (lo != _NAMED) & (hi == _NAMED),
+            groups, np.divide(groups, norms, out=np.zeros_like(groups), where=norms > 0),
         ]).astype(np.float64)
 
     def decision(self, engine: Engine, vec: DocVectors, left: np.ndarray,
@@ -488,7 +532,19 @@ class PairVerifier:
         V = len(vocab)
         self.shared_weight_ = np.zeros(V, dtype=np.float32)
         self.solo_weight_ = np.zeros(V, dtype=np.float32)
-        oof = self._vectors(tfidf, present, dept_oof, cat_oof)
+        # The grouped opinions are remembered with their group; for the pairs the model learns
+        # from, only other sources' groups count (as for an opinion never seen in training).
+        source_code = {src: k for k, src in enumerate(sorted(set(source)))}
+        doc_source = np.array([source_code[src] for src in source], dtype=np.int32)
+        grouped = np.array([bool(g) for g in group])
+        group_code: dict[tuple[str, str], int] = {}
+        self.memory_tfidf_ = tfidf[grouped]
+        self.memory_group_ = np.array(
+            [group_code.setdefault((source[i], g), len(group_code))
+             for i, g in enumerate(group) if g], dtype=np.int32)
+        self.memory_source_ = doc_source[grouped]
+        oof = self._vectors(tfidf, present, dept_oof, cat_oof,
+                            self.corpus_groups(tfidf, doc_source))
         # Word associations from all pairs for use; for the pairs the model learns from, from
         # the other folds' pairs only (a pair must not vouch for its own words).
         only_l, only_r = _only(oof.words[left], oof.words[right])
