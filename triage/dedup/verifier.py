@@ -154,7 +154,7 @@ class DocVectors:
     embedding: np.ndarray  # unit rows, float32, for candidate search
     words: sp.csr_matrix  # 1 for each known single word (the columns of `associations_`)
     groups: sp.csr_matrix  # the corpus's paraphrase groups near the doc (`corpus_groups`)
-    group_norm: np.ndarray
+    group_norm: np.ndarray  # the length of each row of `groups`
 
     def extend(self, other: DocVectors) -> DocVectors:
         return DocVectors(
@@ -318,7 +318,7 @@ class PairVerifier:
                       source: np.ndarray | None = None) -> sp.csr_matrix:
         """Which paraphrase groups of the training corpus each opinion resembles: its
         `corpus_neighbours` nearest grouped training opinions by TF-IDF cosine, each adding its
-        squared cosine to its group's column. Two citizens who share few words often each
+        squared cosine to its group's column. Two citizens who share few words may each
         resemble one member of a group some writer wrote ("mất sổ làm lại lâu" and "nhà cháy,
         xin cấp lại phải chờ cả tháng"). `source` (training only) hides each opinion's own
         source, so that a pair never vouches for itself."""
