@@ -66,7 +66,7 @@ def save_model(
     directory.mkdir(parents=True, exist_ok=True)
     key = f"{model.name}-{model.version}"
     path = directory / f"{key}.joblib"
-    joblib.dump(model, path, compress=("xz", 3))
+    joblib.dump(model, path, compress=("xz", 6))
     full_card = {
         "name": model.name,
         "version": model.version,

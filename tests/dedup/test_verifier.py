@@ -7,6 +7,7 @@ opinions below were written for these tests, not taken from the corpus.
 from __future__ import annotations
 
 import copy
+import pickle
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -278,7 +279,7 @@ def test_opinions_that_resemble_one_paraphrase_group_of_the_corpus_weigh_togethe
 
 
 def test_a_training_opinion_does_not_vouch_for_its_own_group(verifier: PairVerifier) -> None:
-    memory = verifier.memory_tfidf_[:50]
+    memory = verifier.memory_tfidf()[:50]
     own = verifier.memory_group_[:50]
     seen = verifier.corpus_groups(memory).toarray()
     hidden = verifier.corpus_groups(memory, verifier.memory_source_[:50]).toarray()
@@ -288,6 +289,10 @@ def test_a_training_opinion_does_not_vouch_for_its_own_group(verifier: PairVerif
     # ... but in training, where its own writer's groups are hidden, its group counts nothing.
     assert np.all(hidden[rows, own] == 0.0)
     assert np.all(hidden.sum(axis=1) > 0)
+    # The model file keeps term counts; the TF-IDF rows rebuilt from them are the same.
+    restored = pickle.loads(pickle.dumps(verifier))
+    assert "_memory" not in restored.__dict__
+    assert (restored.memory_tfidf() != verifier.memory_tfidf()).nnz == 0
 
 
 def test_exact_copies_in_any_spelling_are_one_group(

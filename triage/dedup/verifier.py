@@ -294,9 +294,19 @@ class PairVerifier:
             self.__dict__["_proj"] = proj
         return proj
 
+    def memory_tfidf(self) -> sp.csr_matrix:
+        """The remembered opinions' TF-IDF rows (rebuilt from their term counts, not stored:
+        the counts compress to a fraction of the size)."""
+        memory = self.__dict__.get("_memory")
+        if memory is None:
+            memory = self._tfidf(self.memory_counts_.astype(np.float32))
+            self.__dict__["_memory"] = memory
+        return memory
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_proj", None)
+        state.pop("_memory", None)
         return state
 
     def _embed(self, tfidf: sp.csr_matrix) -> np.ndarray:
@@ -322,7 +332,7 @@ class PairVerifier:
         resemble one member of a group some writer wrote ("mất sổ làm lại lâu" and "nhà cháy,
         xin cấp lại phải chờ cả tháng"). `source` (training only) hides each opinion's own
         source, so that a pair never vouches for itself."""
-        memory = self.memory_tfidf_
+        memory = self.memory_tfidf()
         n, width = tfidf.shape[0], max(int(self.memory_group_.max(initial=-1)) + 1, 1)
         k = min(self.corpus_neighbours, memory.shape[0])
         rows: list[np.ndarray] = []
@@ -495,6 +505,7 @@ class PairVerifier:
                 df[t] = df.get(t, 0) + 1
         vocab = sorted(t for t, c in df.items() if c >= self.min_df)
         self.vocabulary_ = {t: k for k, t in enumerate(vocab)}
+        self.__dict__.pop("_proj", None)  # built for a previous fit's vocabulary
         self.word_columns_ = np.array([k for k, t in enumerate(vocab) if "_" not in t],
                                       dtype=np.int64)
         self.idf_ = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in vocab],
@@ -538,7 +549,8 @@ class PairVerifier:
         doc_source = np.array([source_code[src] for src in source], dtype=np.int32)
         grouped = np.array([bool(g) for g in group])
         group_code: dict[tuple[str, str], int] = {}
-        self.memory_tfidf_ = tfidf[grouped]
+        self.memory_counts_ = counts[grouped].astype(np.uint16)
+        self.__dict__["_memory"] = tfidf[grouped]  # what `memory_tfidf` rebuilds from the counts
         self.memory_group_ = np.array(
             [group_code.setdefault((source[i], g), len(group_code))
              for i, g in enumerate(group) if g], dtype=np.int32)
